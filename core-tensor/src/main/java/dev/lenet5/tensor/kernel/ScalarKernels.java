@@ -1,0 +1,271 @@
+package dev.lenet5.tensor.kernel;
+
+/**
+ * The reference kernels: plain loops a reader can check by eye against the definitions in
+ * {@link TensorKernels}. Everything else is tested against these, so clarity beats speed here; the only
+ * concession to speed is loop order (the innermost loop walks memory contiguously), which keeps the
+ * scalar fallback usable for training.
+ */
+public final class ScalarKernels implements TensorKernels {
+
+    public static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    private ScalarKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public int vectorBitSize() {
+        return 0;
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        // C = beta * C first, so the products below only accumulate; beta == 0 overwrites (BLAS rule).
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+        }
+        if (k == 0 || alpha == 0f) {
+            return;
+        }
+        // i-p-j order: for each (i, p) the scaled a(i,p) is added to row i of C along row p of op(B),
+        // so with B untransposed the inner loop is contiguous in both B and C.
+        for (int i = 0; i < m; i++) {
+            int cRow = cOff + i * ldc;
+            for (int p = 0; p < k; p++) {
+                float aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                if (transB) {
+                    for (int j = 0; j < n; j++) {
+                        c[cRow + j] += aip * b[bOff + j * ldb + p];
+                    }
+                } else {
+                    int bRow = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[cRow + j] += aip * b[bRow + j];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void im2col(ConvGeometry g, float[] x, int xOff, float[] cols, int colsOff, int ldCols) {
+        int oh = g.outH();
+        int ow = g.outW();
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ky = 0; ky < g.kernelH(); ky++) {
+                for (int kx = 0; kx < g.kernelW(); kx++) {
+                    int row = (c * g.kernelH() + ky) * g.kernelW() + kx;
+                    int dst = colsOff + row * ldCols;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * g.strideH() - g.padH() + ky;
+                        for (int ox = 0; ox < ow; ox++) {
+                            int ix = ox * g.strideW() - g.padW() + kx;
+                            boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
+                            cols[dst + oy * ow + ox] = inside ? x[xOff + (c * g.height() + iy) * g.width() + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(ConvGeometry g, float[] cols, int colsOff, int ldCols, float[] x, int xOff) {
+        int oh = g.outH();
+        int ow = g.outW();
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ky = 0; ky < g.kernelH(); ky++) {
+                for (int kx = 0; kx < g.kernelW(); kx++) {
+                    int row = (c * g.kernelH() + ky) * g.kernelW() + kx;
+                    int src = colsOff + row * ldCols;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * g.strideH() - g.padH() + ky;
+                        if (iy < 0 || iy >= g.height()) {
+                            continue;
+                        }
+                        for (int ox = 0; ox < ow; ox++) {
+                            int ix = ox * g.strideW() - g.padW() + kx;
+                            if (ix >= 0 && ix < g.width()) {
+                                x[xOff + (c * g.height() + iy) * g.width() + ix] += cols[src + oy * ow + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void addRowBias(int rows, int cols, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            float b = bias[biasOff + i];
+            int row = cOff + i * ldc;
+            for (int j = 0; j < cols; j++) {
+                c[row + j] += b;
+            }
+        }
+    }
+
+    @Override
+    public void addColumnBias(int rows, int cols, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < cols; j++) {
+                c[row + j] += bias[biasOff + j];
+            }
+        }
+    }
+
+    @Override
+    public void reluForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            // NaN passes through (as in PyTorch) so a diverging run stays visible instead of turning into 0.
+            y[yOff + i] = v > 0f || v != v ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+        for (int i = 0; i < n; i++) {
+            dx[dxOff + i] = y[yOff + i] > 0f ? dy[dyOff + i] : 0f;
+        }
+    }
+
+    @Override
+    public void maxPoolForward(int planes, int height, int width, int kernel, int stride,
+                               float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        int oh = (height - kernel) / stride + 1;
+        int ow = (width - kernel) / stride + 1;
+        int o = 0;
+        for (int p = 0; p < planes; p++) {
+            int plane = p * height * width;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int best = plane + (oy * stride) * width + ox * stride;
+                    float max = x[xOff + best];
+                    for (int ky = 0; ky < kernel; ky++) {
+                        for (int kx = 0; kx < kernel; kx++) {
+                            int idx = plane + (oy * stride + ky) * width + ox * stride + kx;
+                            float v = x[xOff + idx];
+                            // Strict '>' keeps the first maximum on ties; a NaN wins and then sticks.
+                            if (v > max || (v != v && max == max)) {
+                                max = v;
+                                best = idx;
+                            }
+                        }
+                    }
+                    y[yOff + o] = max;
+                    argmax[argOff + o] = best;
+                    o++;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPoolBackward(int n, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff) {
+        for (int o = 0; o < n; o++) {
+            dx[dxOff + argmax[argOff + o]] += dy[dyOff + o];
+        }
+    }
+
+    @Override
+    public void softmaxRows(int rows, int cols, float[] x, int xOff, float[] y, int yOff, int ld) {
+        for (int i = 0; i < rows; i++) {
+            int xr = xOff + i * ld;
+            int yr = yOff + i * ld;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x[xr + j]);
+            }
+            float total = 0f;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(x[xr + j] - max);
+                y[yr + j] = e;
+                total += e;
+            }
+            float inv = 1f / total;
+            for (int j = 0; j < cols; j++) {
+                y[yr + j] *= inv;
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff) {
+        for (int i = 0; i < rows; i++) {
+            float s = 0f;
+            int row = xOff + i * ldx;
+            for (int j = 0; j < cols; j++) {
+                s += x[row + j];
+            }
+            out[outOff + i] += s;
+        }
+    }
+
+    @Override
+    public void sumColumns(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff) {
+        for (int i = 0; i < rows; i++) {
+            int row = xOff + i * ldx;
+            for (int j = 0; j < cols; j++) {
+                out[outOff + j] += x[row + j];
+            }
+        }
+    }
+
+    @Override
+    public float sum(int n, float[] x, int xOff) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += x[xOff + i] * y[yOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff) {
+        for (int i = 0; i < n; i++) {
+            x[xOff + i] *= alpha;
+        }
+    }
+
+    @Override
+    public void adamUpdate(int n, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v,
+                           float beta1, float beta2, float stepSize, float bc2Sqrt, float eps) {
+        for (int i = 0; i < n; i++) {
+            float gi = g[gOff + i];
+            int j = pOff + i;
+            m[j] = beta1 * m[j] + (1f - beta1) * gi;
+            v[j] = beta2 * v[j] + (1f - beta2) * gi * gi;
+            p[j] -= stepSize * m[j] / ((float) Math.sqrt(v[j]) / bc2Sqrt + eps);
+        }
+    }
+}
