@@ -1,0 +1,140 @@
+package dev.lenet5.nn;
+
+import dev.lenet5.tensor.kernel.TensorKernels;
+import java.util.Objects;
+
+/**
+ * Softmax followed by cross-entropy against integer labels, fused, averaged over the batch: PyTorch's
+ * {@code CrossEntropyLoss()} on raw logits.
+ *
+ * <p>Per row the loss is {@code log(sum_j exp(x_j - max)) - (x_label - max)}: subtracting the row max keeps
+ * every exponent at most 0, so logits like 1e4 neither overflow nor turn the loss into infinity (a naive
+ * {@code -log(softmax)} does both). The sums and logs run in double, which costs nothing at 10 classes.
+ * Backward gives {@code (softmax - onehot) / N}.
+ */
+public final class SoftmaxCrossEntropy {
+
+    private final TensorKernels kernels;
+    private final int classes;
+
+    private float[] probs;
+    private float[] logitsGrad;
+    private int[] labels;
+    private int[] predictions;
+    private int correct;
+    private int forwardBatch;
+
+    public SoftmaxCrossEntropy(TensorKernels kernels, int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("cross-entropy needs at least one class, got " + classes);
+        }
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
+        this.classes = classes;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /**
+     * Mean cross-entropy of {@code batch} rows of logits {@code (N, classes)} against {@code labels[0..N)}.
+     * Also records each row's prediction (first maximum) and the number of correct rows. Non-finite logits
+     * give a non-finite loss; the caller decides what to do with it.
+     *
+     * @throws IllegalArgumentException for a label outside {@code [0, classes)}, naming the row
+     */
+    public double forward(float[] logits, int[] labels, int batch) {
+        Buffers.checkBatch("cross-entropy", "logits", logits, batch, classes);
+        Objects.requireNonNull(labels, "labels");
+        if (labels.length < batch) {
+            throw new IllegalArgumentException("cross-entropy: " + labels.length + " labels for a batch of " + batch);
+        }
+        for (int i = 0; i < batch; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("cross-entropy: label " + labels[i] + " of row " + i
+                        + " is outside [0, " + classes + ")");
+            }
+        }
+        probs = Buffers.atLeast(probs, (long) batch * classes, "cross-entropy");
+        predictions = Buffers.atLeast(predictions, batch, "cross-entropy");
+        kernels.softmaxRows(batch, classes, logits, 0, probs, 0, classes);
+
+        double total = 0;
+        int right = 0;
+        for (int i = 0; i < batch; i++) {
+            int row = i * classes;
+            // logits: (N, classes); loss_i = log(sum_j exp(x_ij - max_i)) - (x_i,label - max_i)
+            float max = logits[row];
+            int best = 0;
+            for (int j = 1; j < classes; j++) {
+                float v = logits[row + j];
+                if (v > max || v != v) {
+                    max = v;
+                    best = j;
+                    if (v != v) {
+                        break;   // NaN: the loss is NaN anyway
+                    }
+                }
+            }
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp((double) logits[row + j] - max);
+            }
+            total += Math.log(sum) - ((double) logits[row + labels[i]] - max);
+            predictions[i] = best;
+            if (best == labels[i]) {
+                right++;
+            }
+        }
+        this.labels = labels;
+        this.correct = right;
+        this.forwardBatch = batch;
+        return total / batch;
+    }
+
+    /** {@code dlogits = (softmax - onehot) / batch}: the gradient of the mean loss. */
+    public float[] backward() {
+        return backward(forwardBatch);
+    }
+
+    /**
+     * {@code dlogits = (softmax - onehot) / divisor}. With data parallelism each replica sees part of a batch of
+     * N rows; passing N as the divisor makes the replicas' summed gradients those of the whole batch's mean.
+     *
+     * @return this object's gradient buffer, valid until the next backward
+     */
+    public float[] backward(int divisor) {
+        Buffers.checkBackwardBatch("cross-entropy", forwardBatch, forwardBatch);
+        if (divisor < 1) {
+            throw new IllegalArgumentException("cross-entropy: divisor must be at least 1, got " + divisor);
+        }
+        int n = forwardBatch * classes;
+        logitsGrad = Buffers.atLeast(logitsGrad, n, "cross-entropy");
+        System.arraycopy(probs, 0, logitsGrad, 0, n);
+        for (int i = 0; i < forwardBatch; i++) {
+            logitsGrad[i * classes + labels[i]] -= 1f;
+        }
+        kernels.scale(n, 1f / divisor, logitsGrad, 0);
+        return logitsGrad;
+    }
+
+    /** Correct rows (prediction == label) of the last forward. */
+    public int correct() {
+        return correct;
+    }
+
+    /** Predicted class (first maximum) per row of the last forward; the first {@code batch} entries are valid. */
+    public int[] predictions() {
+        return predictions;
+    }
+
+    /** Softmax of the last forward, {@code (batch, classes)}; valid until the next forward. */
+    public float[] probabilities() {
+        return probs;
+    }
+
+    /** A loss object of the same shape with its own buffers, for a model replica. */
+    public SoftmaxCrossEntropy replica() {
+        return new SoftmaxCrossEntropy(kernels, classes);
+    }
+}
