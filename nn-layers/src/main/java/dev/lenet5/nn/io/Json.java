@@ -1,0 +1,309 @@
+package dev.lenet5.nn.io;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The small part of JSON a safetensors header needs, by hand: a strict RFC 8259 parser into
+ * {@code Map} (insertion-ordered, duplicate keys rejected), {@code List}, {@code String}, {@code BigDecimal},
+ * {@code Boolean} and {@code null}, and a string escaper for the writer. Nesting is capped, so a hostile header
+ * cannot overflow the stack.
+ */
+final class Json {
+
+    /** Objects and arrays nest at most this deep; a safetensors header needs 3. */
+    static final int MAX_DEPTH = 32;
+    /** Sentinel for JSON null (maps cannot hold null values in a way that is distinguishable from absence). */
+    static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
+    private final String text;
+    private int pos;
+
+    private Json(String text) {
+        this.text = text;
+    }
+
+    /** Parses one JSON value that must make up the whole text (whitespace around it allowed). */
+    static Object parse(String text) throws JsonException {
+        Json p = new Json(text);
+        p.skipWhitespace();
+        Object value = p.value(0);
+        p.skipWhitespace();
+        if (p.pos != text.length()) {
+            throw p.error("unexpected text after the JSON value");
+        }
+        return value;
+    }
+
+    private Object value(int depth) throws JsonException {
+        if (pos >= text.length()) {
+            throw error("unexpected end of the JSON text");
+        }
+        char c = text.charAt(pos);
+        switch (c) {
+            case '{':
+                return object(depth + 1);
+            case '[':
+                return array(depth + 1);
+            case '"':
+                return string();
+            case 't':
+                literal("true");
+                return Boolean.TRUE;
+            case 'f':
+                literal("false");
+                return Boolean.FALSE;
+            case 'n':
+                literal("null");
+                return NULL;
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    return number();
+                }
+                throw error("unexpected character '" + printable(c) + "'");
+        }
+    }
+
+    private Map<String, Object> object(int depth) throws JsonException {
+        checkDepth(depth);
+        pos++;   // '{'
+        Map<String, Object> map = new LinkedHashMap<>();
+        skipWhitespace();
+        if (peek() == '}') {
+            pos++;
+            return map;
+        }
+        while (true) {
+            skipWhitespace();
+            if (peek() != '"') {
+                throw error("expected a string key");
+            }
+            int keyAt = pos;
+            String key = string();
+            skipWhitespace();
+            expect(':');
+            skipWhitespace();
+            Object value = value(depth);
+            if (map.put(key, value) != null) {
+                pos = keyAt;
+                throw error("duplicate key \"" + key + "\"");
+            }
+            skipWhitespace();
+            char c = next("',' or '}'");
+            if (c == '}') {
+                return map;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or '}'");
+            }
+        }
+    }
+
+    private List<Object> array(int depth) throws JsonException {
+        checkDepth(depth);
+        pos++;   // '['
+        List<Object> list = new ArrayList<>();
+        skipWhitespace();
+        if (peek() == ']') {
+            pos++;
+            return list;
+        }
+        while (true) {
+            skipWhitespace();
+            list.add(value(depth));
+            skipWhitespace();
+            char c = next("',' or ']'");
+            if (c == ']') {
+                return list;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or ']'");
+            }
+        }
+    }
+
+    private String string() throws JsonException {
+        pos++;   // opening quote
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            char c = next("closing '\"'");
+            if (c == '"') {
+                return sb.toString();
+            }
+            if (c < 0x20) {
+                pos--;
+                throw error("unescaped control character in a string");
+            }
+            if (c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            char e = next("escape character");
+            switch (e) {
+                case '"', '\\', '/' -> sb.append(e);
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > text.length()) {
+                        throw error("truncated \\u escape");
+                    }
+                    int code = 0;
+                    for (int i = 0; i < 4; i++) {
+                        int d = Character.digit(text.charAt(pos + i), 16);
+                        if (d < 0) {
+                            throw error("invalid \\u escape");
+                        }
+                        code = code * 16 + d;
+                    }
+                    pos += 4;
+                    sb.append((char) code);
+                }
+                default -> {
+                    pos--;
+                    throw error("invalid escape '\\" + printable(e) + "'");
+                }
+            }
+        }
+    }
+
+    private BigDecimal number() throws JsonException {
+        int start = pos;
+        if (peek() == '-') {
+            pos++;
+        }
+        if (peek() == '0') {
+            pos++;
+        } else if (isDigit(peek())) {
+            while (isDigit(peek())) {
+                pos++;
+            }
+        } else {
+            throw error("invalid number");
+        }
+        if (peek() == '.') {
+            pos++;
+            if (!isDigit(peek())) {
+                throw error("invalid number: digits must follow '.'");
+            }
+            while (isDigit(peek())) {
+                pos++;
+            }
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            pos++;
+            if (peek() == '+' || peek() == '-') {
+                pos++;
+            }
+            if (!isDigit(peek())) {
+                throw error("invalid number: digits must follow the exponent");
+            }
+            while (isDigit(peek())) {
+                pos++;
+            }
+        }
+        try {
+            return new BigDecimal(text.substring(start, pos));
+        } catch (NumberFormatException e) {
+            pos = start;
+            throw error("number out of range");
+        }
+    }
+
+    private void literal(String word) throws JsonException {
+        if (!text.startsWith(word, pos)) {
+            throw error("invalid literal");
+        }
+        pos += word.length();
+    }
+
+    private void checkDepth(int depth) throws JsonException {
+        if (depth > MAX_DEPTH) {
+            throw error("nesting deeper than " + MAX_DEPTH);
+        }
+    }
+
+    private void skipWhitespace() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    private char peek() {
+        return pos < text.length() ? text.charAt(pos) : '\0';
+    }
+
+    private char next(String expected) throws JsonException {
+        if (pos >= text.length()) {
+            throw error("unexpected end of the JSON text, expected " + expected);
+        }
+        return text.charAt(pos++);
+    }
+
+    private void expect(char c) throws JsonException {
+        if (peek() != c) {
+            throw error("expected '" + c + "'");
+        }
+        pos++;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static String printable(char c) {
+        return c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    }
+
+    private JsonException error(String message) {
+        return new JsonException(message + " at character " + pos);
+    }
+
+    /** A quoted JSON string literal for {@code s}. */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** Malformed JSON; the message gives the character position. */
+    static final class JsonException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        JsonException(String message) {
+            super(message);
+        }
+    }
+}
