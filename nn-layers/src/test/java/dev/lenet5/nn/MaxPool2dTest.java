@@ -1,0 +1,36 @@
+package dev.lenet5.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.lenet5.tensor.kernel.TensorKernels;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MaxPool2dTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {TestKernels.SCALAR, TestKernels.SIMD})
+    void tiesSendTheGradientToTheFirstMaximumInRowMajorOrder(String kernelsName) {
+        TensorKernels k = TestKernels.named(kernelsName);
+        MaxPool2d pool = new MaxPool2d("pool", k, 1, 4, 4, 2, 2);
+        // Windows: top-left all 0 (background), top-right a tie of 5s on its second row,
+        // bottom-left a tie between its first and last element, bottom-right a unique max.
+        float[] x = {
+            0, 0, 1, 2,
+            0, 0, 5, 5,
+            7, 3, 0, 9,
+            6, 7, 0, 0,
+        };
+        float[] y = Arrays.copyOf(pool.forward(x, 1), 4);
+        assertArrayEquals(new float[] {0, 5, 7, 9}, y);
+        float[] dx = pool.backward(new float[] {1, 2, 3, 4}, 1);
+        float[] expected = {
+            1, 0, 0, 0,
+            0, 0, 2, 0,
+            3, 0, 0, 4,
+            0, 0, 0, 0,
+        };
+        assertArrayEquals(expected, Arrays.copyOf(dx, 16));
+    }
+}
