@@ -38,7 +38,8 @@ public interface Layer {
      *
      * @param dy gradient of the output, at least {@code batch * outputSize()} floats
      * @param batch must equal the batch of the last {@code forward}
-     * @return the layer's input-gradient buffer, valid until the next {@code backward}
+     * @return the layer's input-gradient buffer, valid until the next {@code backward}; {@code null} only from a
+     *         layer whose input gradient was switched off ({@link Conv2d#setInputGradientEnabled})
      */
     float[] backward(float[] dy, int batch);
 

@@ -39,7 +39,8 @@ public final class SoftmaxCrossEntropy {
     /**
      * Mean cross-entropy of {@code batch} rows of logits {@code (N, classes)} against {@code labels[0..N)}.
      * Also records each row's prediction (first maximum) and the number of correct rows. Non-finite logits
-     * give a non-finite loss; the caller decides what to do with it.
+     * give a non-finite loss; the caller decides what to do with it. {@code labels} is read again by backward:
+     * do not change it in between.
      *
      * @throws IllegalArgumentException for a label outside {@code [0, classes)}, naming the row
      */
