@@ -214,6 +214,40 @@ class LeNet5Test {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {TestKernels.SCALAR, TestKernels.SIMD})
+    void predictionsAreTheFirstMaximumOfTheLogitsAndCorrectCountsThem(String kernelsName) {
+        TensorKernels k = TestKernels.named(kernelsName);
+        Random rng = new Random(21);
+        LeNet5 model = new LeNet5(k, 4);
+        float[] images = Checks.uniform(rng, 6 * LeNet5.INPUT_SIZE, 0, 1);
+        float[] logits = Arrays.copyOf(model.forward(images, 6), 60);
+        int[] expected = new int[6];
+        for (int i = 0; i < 6; i++) {
+            for (int j = 1; j < 10; j++) {
+                if (logits[i * 10 + j] > logits[i * 10 + expected[i]]) {
+                    expected[i] = j;
+                }
+            }
+        }
+        assertArrayEquals(expected, Arrays.copyOf(model.predictions(), 6));
+        // Labels equal to the predictions for rows 0, 2 and 5 only.
+        int[] labels = new int[6];
+        for (int i = 0; i < 6; i++) {
+            labels[i] = i == 0 || i == 2 || i == 5 ? expected[i] : (expected[i] + 1) % 10;
+        }
+        model.forwardLoss(images, labels, 6);
+        assertEquals(3, model.correct());
+        float[] probs = model.probabilities();
+        for (int i = 0; i < 6; i++) {
+            double sum = 0;
+            for (int j = 0; j < 10; j++) {
+                sum += probs[i * 10 + j];
+            }
+            assertEquals(1.0, sum, 1e-5, "softmax row " + i);
+        }
+    }
+
     @Test
     void gradientsAccumulateUntilZeroed() {
         Random rng = new Random(10);

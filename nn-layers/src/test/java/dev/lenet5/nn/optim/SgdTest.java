@@ -80,6 +80,9 @@ class SgdTest {
         assertEquals(2, other.stepCount());
         assertArrayEquals(state.get("sgd.momentum.w").data(), other.state().get("sgd.momentum.w").data());
 
+        other.zeroGrad();
+        assertArrayEquals(new float[3], p.grad(), "zeroGrad clears the optimised parameters' gradients");
+
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Sgd(List.of(p), ScalarKernels.INSTANCE, 0.1, 0, true, 0));
         assertTrue(e.getMessage().contains("Nesterov"), e.getMessage());
