@@ -1,5 +1,6 @@
 package dev.lenet5.tensor.kernel;
 
+import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -85,6 +86,32 @@ public final class Kernels {
             return Optional.of((TensorKernels) k);
         } catch (LinkageError | ReflectiveOperationException | UnsupportedOperationException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * SIMD kernels of a given width with a chosen GEMM micro-kernel: the one sized for 32 vector registers
+     * ({@code wideRegisterFile}) or for 16. {@link #create} picks the right one for the CPU; this lets
+     * tests and benchmarks exercise both anywhere.
+     *
+     * @throws IllegalStateException if the Vector API module is absent
+     * @throws UnsupportedOperationException if the width is not supported on this JVM and CPU
+     */
+    static TensorKernels createVector(int bits, boolean wideRegisterFile) {
+        if (!vectorModulePresent()) {
+            throw new IllegalStateException("the Vector API module is absent: run java with --add-modules jdk.incubator.vector");
+        }
+        try {
+            Class<?> type = Class.forName(VECTOR_CLASS);
+            return (TensorKernels) type.getDeclaredMethod("create", int.class, boolean.class)
+                    .invoke(null, bits, wideRegisterFile);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new IllegalStateException("cannot create " + bits + "-bit vector kernels", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + bits + "-bit vector kernels", e);
         }
     }
 

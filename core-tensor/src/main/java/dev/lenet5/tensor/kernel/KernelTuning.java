@@ -1,0 +1,75 @@
+package dev.lenet5.tensor.kernel;
+
+/**
+ * Every block size and threshold of the SIMD kernels in one place, so tuning never means hunting
+ * through loops. Values were chosen with the JMH GEMM benchmarks on an AVX-512 machine (32 vector
+ * registers, 32 KiB L1d, 1 MiB L2 per core); the reasoning is next to each constant so they can be
+ * re-derived for another cache hierarchy.
+ */
+final class KernelTuning {
+
+    private KernelTuning() {
+    }
+
+    // ---------------------------------------------------------------- GEMM register block (micro-kernel)
+
+    /**
+     * Micro-kernel for a 32-register file (AVX-512, also at 128/256 bits since AVX-512VL gives those
+     * widths the same 32 registers): 8 rows of A by 3 vectors of B, 24 accumulators + 3 B vectors + 1
+     * broadcast = 28 registers. 24 independent FMA chains hide the 4-cycle FMA latency at 2 FMAs per
+     * cycle with room to spare, and each step issues 24 FMAs for 3 vector loads and 8 broadcasts.
+     */
+    static final int WIDE_MR = 8;
+    static final int WIDE_NR_VECTORS = 3;
+
+    /**
+     * Micro-kernel for a 16-register file (AVX2): 6 rows by 2 vectors, 12 accumulators + 2 + 1 = 15
+     * registers, the classic Haswell shape; the wide kernel would spill there.
+     */
+    static final int NARROW_MR = 6;
+    static final int NARROW_NR_VECTORS = 2;
+
+    /** A preferred vector width of at least this many bits means AVX-512 and its 32 registers. */
+    static final int WIDE_REGISTER_FILE_MIN_BITS = 512;
+
+    // ---------------------------------------------------------------- GEMM cache blocks (Goto/BLIS)
+
+    /**
+     * Depth of one packed panel. A KC x NR sliver of B (384 x 48 floats = 72 KiB at 512 bits) streams
+     * through L1 while the MR x KC sliver of A (12 KiB) stays there; 256 and 512 measured within a few
+     * percent of 384 on 512^3.
+     */
+    static final int KC = 384;
+
+    /** Rows of A packed at once (rounded down to a multiple of MR): 96 x 384 floats = 144 KiB, in L2. */
+    static final int MC = 96;
+
+    /** Columns of B packed at once (rounded down to a multiple of NR): 384 x 2016 floats ~ 3 MiB, in L3. */
+    static final int NC = 2016;
+
+    /**
+     * Up to this many rows of C, an untransposed B is read in place instead of packed. With so few rows
+     * each B element is used by at most a few A strips, so packing (one extra read and write of B)
+     * costs more than it saves; this is the LeNet convolution case (6 or 16 output channels).
+     */
+    static final int DIRECT_B_MAX_M = 24;
+
+    /**
+     * {@code A * B^T} with both operands contiguous along k is done as blocked dot products when
+     * {@code m * n} is at most this and k at least {@link #DOT_MIN_K}: the weight gradients of the
+     * convolutions (6 x 25 and 16 x 150 outputs, k = output pixels) and long-k reductions in general.
+     * Larger outputs go through the packed path, which reuses loads across more accumulators.
+     */
+    static final int DOT_MAX_MN = 4096;
+    static final int DOT_MIN_K = 64;
+
+    /** Rows of A and of B in one dot-product register block: 3 x 4 = 12 vector accumulators. */
+    static final int DOT_ROWS_A = 3;
+    static final int DOT_ROWS_B = 4;
+
+    /**
+     * K is split into chunks of this many elements in the dot path so the 3 + 4 rows of a block
+     * (7 x 2048 floats = 56 KiB) stay in L2 while every block of the output visits them.
+     */
+    static final int DOT_KC = 2048;
+}

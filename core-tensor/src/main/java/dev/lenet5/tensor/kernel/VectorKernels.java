@@ -1,0 +1,888 @@
+package dev.lenet5.tensor.kernel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
+import java.lang.constant.ConstantDescs;
+import java.util.HashMap;
+import java.util.Map;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Java Vector API kernels: the only class that imports {@code jdk.incubator.vector}. Results match
+ * {@link ScalarKernels} exactly where the arithmetic is the same sequence of IEEE operations (copies,
+ * bias, ReLU, axpy, scale, Adam, col2im, column sums) and within rounding where vectors reorder a sum
+ * (GEMM, dot, sums, softmax).
+ *
+ * <h2>One species per class, one class per species</h2>
+ * The species is the static final {@link #S}, not a constructor argument, because the Vector API only
+ * compiles to SIMD instructions when the JIT sees the species as a constant: read from an instance field
+ * the same loops measured 10x slower (boxed vectors). To still offer every width from one source file,
+ * {@link #create(int, boolean)} loads a hidden copy of this class per extra width (same bytecode, its
+ * {@code S} taken from the class data), so each copy is compiled for its own constant species. The
+ * preferred width uses this class itself. Consequences: this class has no nested classes or lambdas (a
+ * copy could not share them), and frames of the extra widths' copies are hidden from stack traces.
+ *
+ * <h2>GEMM</h2>
+ * Goto/BLIS blocking (see {@link KernelTuning} for the sizes): for each NC-wide panel and KC-deep slice,
+ * op(B) is packed into NR-wide strips and alpha * op(A) into MR-tall strips ({@link GemmPacking}), and a
+ * register-blocked micro-kernel computes one MR x NR tile of C with all its accumulators in registers
+ * (broadcast one A value, FMA it into a row of NR/L vectors). Two shapes: 8 x 3 vectors for a 32-register
+ * file, 6 x 2 vectors for 16 registers. Edge tiles: missing rows are simply not stored; a tile missing
+ * columns is computed into a spare tile and merged. Two shortcuts for LeNet's skinny products:
+ * <ul>
+ *   <li>few rows of C and B not transposed (the convolutions' forward pass): B is read in place,
+ *       vectorised along the long n dimension, instead of packed;</li>
+ *   <li>{@code A * B^T} with a small C and a long k (the convolutions' weight gradients): blocked dot
+ *       products along k, which is contiguous in both operands.</li>
+ * </ul>
+ * Thread safety: instances are immutable; packing buffers come from a per-thread workspace created once
+ * per thread, so concurrent calls from several threads are safe and steady-state calls do not allocate.
+ */
+final class VectorKernels implements TensorKernels {
+
+    /** This copy's species: the preferred one for the class itself, the class data for a hidden copy. */
+    private static final VectorSpecies<Float> S = speciesOfThisCopy();
+    private static final int L = S.length();
+
+    /** Constructors of the hidden copies by vector width (used in the original class only). */
+    private static final Map<Integer, MethodHandle> COPIES = new HashMap<>();
+
+    private final boolean wideRegisterFile;
+    private final int mr;
+    private final int nr;
+    private final int mcBlock;
+    private final int ncBlock;
+    private final GemmWorkspace.PerThread workspace;
+
+    private VectorKernels(boolean wideRegisterFile) {
+        this.wideRegisterFile = wideRegisterFile;
+        this.mr = wideRegisterFile ? KernelTuning.WIDE_MR : KernelTuning.NARROW_MR;
+        this.nr = L * (wideRegisterFile ? KernelTuning.WIDE_NR_VECTORS : KernelTuning.NARROW_NR_VECTORS);
+        this.mcBlock = Math.max(mr, KernelTuning.MC / mr * mr);
+        this.ncBlock = Math.max(nr, KernelTuning.NC / nr * nr);
+        int tile = Math.max(mr * nr, KernelTuning.DOT_ROWS_A * KernelTuning.DOT_ROWS_B);
+        this.workspace = new GemmWorkspace.PerThread(mcBlock * KernelTuning.KC, KernelTuning.KC * ncBlock,
+                KernelTuning.KC * nr, tile);
+    }
+
+    // ---------------------------------------------------------------- construction
+
+    /**
+     * Kernels for a vector width, the entry point {@link Kernels} calls reflectively.
+     *
+     * @param bits 0 for the preferred species, otherwise 64, 128, 256 or 512
+     * @throws UnsupportedOperationException if this JVM/CPU has no vectors that wide
+     */
+    static TensorKernels create(int bits) {
+        return create(bits, FloatVector.SPECIES_PREFERRED.vectorBitSize() >= KernelTuning.WIDE_REGISTER_FILE_MIN_BITS);
+    }
+
+    /**
+     * As {@link #create(int)}, choosing the micro-kernel for a 32-register ({@code true}) or 16-register
+     * file; tests use it to exercise both on any machine.
+     */
+    static TensorKernels create(int bits, boolean wideRegisterFile) {
+        VectorSpecies<Float> species = speciesFor(bits);
+        if (species.equals(S)) {
+            return new VectorKernels(wideRegisterFile);
+        }
+        MethodHandle constructor = copyConstructor(species);
+        try {
+            return (TensorKernels) constructor.invoke(wideRegisterFile);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot construct the " + bits + "-bit vector kernels", e);
+        }
+    }
+
+    /** The species for a requested width, refusing widths this JVM would only emulate (slowly). */
+    private static VectorSpecies<Float> speciesFor(int bits) {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        if (bits == 0) {
+            return preferred;
+        }
+        if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("vector width must be 0 (preferred), 64, 128, 256 or 512 bits, got " + bits);
+        }
+        if (bits > preferred.vectorBitSize()) {
+            throw new UnsupportedOperationException(bits + "-bit vectors are not supported on this JVM and CPU (widest: "
+                    + preferred.vectorBitSize() + " bits)");
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    private static VectorSpecies<Float> speciesOfThisCopy() {
+        MethodHandles.Lookup self = MethodHandles.lookup();
+        if (!self.lookupClass().isHidden()) {
+            return FloatVector.SPECIES_PREFERRED;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            VectorSpecies<Float> species = MethodHandles.classData(self, ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
+            return species;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("hidden vector kernels without their species", e);
+        }
+    }
+
+    /** The constructor of the hidden copy of this class compiled for {@code species}, defined once. */
+    private static MethodHandle copyConstructor(VectorSpecies<Float> species) {
+        synchronized (COPIES) {
+            MethodHandle constructor = COPIES.get(species.vectorBitSize());
+            if (constructor == null) {
+                constructor = defineCopy(species);
+                COPIES.put(species.vectorBitSize(), constructor);
+            }
+            return constructor;
+        }
+    }
+
+    private static MethodHandle defineCopy(VectorSpecies<Float> species) {
+        byte[] bytes;
+        try (InputStream in = VectorKernels.class.getResourceAsStream("VectorKernels.class")) {
+            if (in == null) {
+                throw new IllegalStateException("cannot read VectorKernels.class to specialise it for " + species);
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read VectorKernels.class to specialise it for " + species, e);
+        }
+        try {
+            MethodHandles.Lookup copy = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, species, true);
+            return copy.findConstructor(copy.lookupClass(), MethodType.methodType(void.class, boolean.class));
+        } catch (IllegalAccessException | NoSuchMethodException e) {
+            throw new IllegalStateException("cannot specialise the vector kernels for " + species, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "simd-" + S.vectorBitSize();
+    }
+
+    @Override
+    public int vectorBitSize() {
+        return S.vectorBitSize();
+    }
+
+    /** GEMM register block as {@code MRxNR} in floats, e.g. {@code 8x48}, for reports and tests. */
+    String gemmTile() {
+        return mr + "x" + nr;
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (gemm tile " + gemmTile() + ")";
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0 || alpha == 0f) {
+            scaleMatrix(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (!transA && transB && k >= KernelTuning.DOT_MIN_K && (long) m * n <= KernelTuning.DOT_MAX_MN) {
+            gemmDot(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    // C (m, n) = beta * C, with beta == 0 writing zeros over anything (NaN included)
+    private static void scaleMatrix(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, row, row + n, 0f);
+            } else {
+                scaleRun(n, beta, c, row);
+            }
+        }
+    }
+
+    /*
+     * The naive definition, for reference:
+     *   for i < m, j < n: C[i,j] = alpha * sum_p op(A)[i,p] * op(B)[p,j] + beta * C[i,j]
+     */
+    private void gemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        GemmWorkspace ws = workspace.get();
+        // With few rows of C each element of B meets at most a few A strips: read B in place.
+        boolean direct = !transB && m <= KernelTuning.DIRECT_B_MAX_M;
+        int panelWidth = direct ? n : ncBlock;
+        for (int jc = 0; jc < n; jc += panelWidth) {
+            int nc = Math.min(panelWidth, n - jc);
+            for (int pc = 0; pc < k; pc += KernelTuning.KC) {
+                int kc = Math.min(KernelTuning.KC, k - pc);
+                // Only the first k slice applies beta; later slices accumulate onto it.
+                float betaSlice = pc == 0 ? beta : 1f;
+                float[] panel = null;
+                if (!direct) {
+                    panel = ws.b();
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, nr, panel);
+                }
+                for (int ic = 0; ic < m; ic += mcBlock) {
+                    int mc = Math.min(mcBlock, m - ic);
+                    GemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, alpha, mr, ws.a);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        float[] strip;
+                        int bIdx;
+                        int bStride;
+                        if (!direct) {
+                            strip = panel;
+                            bIdx = jr * kc;
+                            bStride = nr;
+                        } else if (cols == nr) {
+                            strip = b;
+                            bIdx = bOff + pc * ldb + jc + jr;
+                            bStride = ldb;
+                        } else {
+                            // The last, partial strip cannot be read full-width in place: pack it, zero-padded.
+                            strip = ws.edgeStrip;
+                            GemmPacking.packB(false, b, bOff, ldb, pc, jc + jr, kc, cols, nr, strip);
+                            bIdx = 0;
+                            bStride = nr;
+                        }
+                        int cCol = cOff + jc + jr;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int rows = Math.min(mr, mc - ir);
+                            int cIdx = cCol + (ic + ir) * ldc;
+                            if (cols == nr) {
+                                microKernel(kc, ws.a, ir * kc, strip, bIdx, bStride, c, cIdx, ldc, betaSlice, rows);
+                            } else {
+                                microKernel(kc, ws.a, ir * kc, strip, bIdx, bStride, ws.tile, 0, nr, 0f, rows);
+                                mergeTile(rows, cols, ws.tile, nr, c, cIdx, ldc, betaSlice);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void microKernel(int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
+                             float[] c, int cIdx, int ldc, float beta, int rows) {
+        if (wideRegisterFile) {
+            kernel8x3(kc, ap, aIdx, bp, bIdx, bStride, c, cIdx, ldc, beta, rows);
+        } else {
+            kernel6x2(kc, ap, aIdx, bp, bIdx, bStride, c, cIdx, ldc, beta, rows);
+        }
+    }
+
+    // C (rows, cols) at cIdx = beta * C + T (rows, cols) with T's leading dimension ldt: an edge tile.
+    private static void mergeTile(int rows, int cols, float[] t, int ldt, float[] c, int cIdx, int ldc, float beta) {
+        for (int i = 0; i < rows; i++) {
+            int cRow = cIdx + i * ldc;
+            int tRow = i * ldt;
+            for (int j = 0; j < cols; j++) {
+                c[cRow + j] = beta == 0f ? t[tRow + j] : beta * c[cRow + j] + t[tRow + j];
+            }
+        }
+    }
+
+    // C (rows, 3L) at cIdx = beta * C + Ap (kc, 8) * Bp (kc, 3L), rows <= 8; beta == 0 never reads C
+    private static void kernel8x3(int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
+                                  float[] c, int cIdx, int ldc, float beta, int rows) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bIdx + 2 * L);
+            FloatVector ai;
+            ai = FloatVector.broadcast(S, ap[aIdx]);
+            c00 = ai.fma(b0, c00); c01 = ai.fma(b1, c01); c02 = ai.fma(b2, c02);
+            ai = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = ai.fma(b0, c10); c11 = ai.fma(b1, c11); c12 = ai.fma(b2, c12);
+            ai = FloatVector.broadcast(S, ap[aIdx + 2]);
+            c20 = ai.fma(b0, c20); c21 = ai.fma(b1, c21); c22 = ai.fma(b2, c22);
+            ai = FloatVector.broadcast(S, ap[aIdx + 3]);
+            c30 = ai.fma(b0, c30); c31 = ai.fma(b1, c31); c32 = ai.fma(b2, c32);
+            ai = FloatVector.broadcast(S, ap[aIdx + 4]);
+            c40 = ai.fma(b0, c40); c41 = ai.fma(b1, c41); c42 = ai.fma(b2, c42);
+            ai = FloatVector.broadcast(S, ap[aIdx + 5]);
+            c50 = ai.fma(b0, c50); c51 = ai.fma(b1, c51); c52 = ai.fma(b2, c52);
+            ai = FloatVector.broadcast(S, ap[aIdx + 6]);
+            c60 = ai.fma(b0, c60); c61 = ai.fma(b1, c61); c62 = ai.fma(b2, c62);
+            ai = FloatVector.broadcast(S, ap[aIdx + 7]);
+            c70 = ai.fma(b0, c70); c71 = ai.fma(b1, c71); c72 = ai.fma(b2, c72);
+            aIdx += 8;
+            bIdx += bStride;
+        }
+        // Row by row, written out: a vector handed to a helper that is not inlined would be boxed.
+        int r = cIdx;
+        if (beta != 0f) {
+            c00 = FloatVector.fromArray(S, c, r).mul(beta).add(c00);
+            c01 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c01);
+            c02 = FloatVector.fromArray(S, c, r + 2 * L).mul(beta).add(c02);
+        }
+        c00.intoArray(c, r); c01.intoArray(c, r + L); c02.intoArray(c, r + 2 * L);
+        if (rows == 1) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c10 = FloatVector.fromArray(S, c, r).mul(beta).add(c10);
+            c11 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c11);
+            c12 = FloatVector.fromArray(S, c, r + 2 * L).mul(beta).add(c12);
+        }
+        c10.intoArray(c, r); c11.intoArray(c, r + L); c12.intoArray(c, r + 2 * L);
+        if (rows == 2) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c20 = FloatVector.fromArray(S, c, r).mul(beta).add(c20);
+            c21 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c21);
+            c22 = FloatVector.fromArray(S, c, r + 2 * L).mul(beta).add(c22);
+        }
+        c20.intoArray(c, r); c21.intoArray(c, r + L); c22.intoArray(c, r + 2 * L);
+        if (rows == 3) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c30 = FloatVector.fromArray(S, c, r).mul(beta).add(c30);
+            c31 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c31);
+            c32 = FloatVector.fromArray(S, c, r + 2 * L).mul(beta).add(c32);
+        }
+        c30.intoArray(c, r); c31.intoArray(c, r + L); c32.intoArray(c, r + 2 * L);
+        if (rows == 4) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c40 = FloatVector.fromArray(S, c, r).mul(beta).add(c40);
+            c41 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c41);
+            c42 = FloatVector.fromArray(S, c, r + 2 * L).mul(beta).add(c42);
+        }
+        c40.intoArray(c, r); c41.intoArray(c, r + L); c42.intoArray(c, r + 2 * L);
+        if (rows == 5) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c50 = FloatVector.fromArray(S, c, r).mul(beta).add(c50);
+            c51 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c51);
+            c52 = FloatVector.fromArray(S, c, r + 2 * L).mul(beta).add(c52);
+        }
+        c50.intoArray(c, r); c51.intoArray(c, r + L); c52.intoArray(c, r + 2 * L);
+        if (rows == 6) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c60 = FloatVector.fromArray(S, c, r).mul(beta).add(c60);
+            c61 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c61);
+            c62 = FloatVector.fromArray(S, c, r + 2 * L).mul(beta).add(c62);
+        }
+        c60.intoArray(c, r); c61.intoArray(c, r + L); c62.intoArray(c, r + 2 * L);
+        if (rows == 7) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c70 = FloatVector.fromArray(S, c, r).mul(beta).add(c70);
+            c71 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c71);
+            c72 = FloatVector.fromArray(S, c, r + 2 * L).mul(beta).add(c72);
+        }
+        c70.intoArray(c, r); c71.intoArray(c, r + L); c72.intoArray(c, r + 2 * L);
+    }
+
+    // C (rows, 2L) at cIdx = beta * C + Ap (kc, 6) * Bp (kc, 2L), rows <= 6; beta == 0 never reads C
+    private static void kernel6x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
+                                  float[] c, int cIdx, int ldc, float beta, int rows) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
+            FloatVector ai;
+            ai = FloatVector.broadcast(S, ap[aIdx]);
+            c00 = ai.fma(b0, c00); c01 = ai.fma(b1, c01);
+            ai = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = ai.fma(b0, c10); c11 = ai.fma(b1, c11);
+            ai = FloatVector.broadcast(S, ap[aIdx + 2]);
+            c20 = ai.fma(b0, c20); c21 = ai.fma(b1, c21);
+            ai = FloatVector.broadcast(S, ap[aIdx + 3]);
+            c30 = ai.fma(b0, c30); c31 = ai.fma(b1, c31);
+            ai = FloatVector.broadcast(S, ap[aIdx + 4]);
+            c40 = ai.fma(b0, c40); c41 = ai.fma(b1, c41);
+            ai = FloatVector.broadcast(S, ap[aIdx + 5]);
+            c50 = ai.fma(b0, c50); c51 = ai.fma(b1, c51);
+            aIdx += 6;
+            bIdx += bStride;
+        }
+        // Row by row, written out: a vector handed to a helper that is not inlined would be boxed.
+        int r = cIdx;
+        if (beta != 0f) {
+            c00 = FloatVector.fromArray(S, c, r).mul(beta).add(c00);
+            c01 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c01);
+        }
+        c00.intoArray(c, r); c01.intoArray(c, r + L);
+        if (rows == 1) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c10 = FloatVector.fromArray(S, c, r).mul(beta).add(c10);
+            c11 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c11);
+        }
+        c10.intoArray(c, r); c11.intoArray(c, r + L);
+        if (rows == 2) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c20 = FloatVector.fromArray(S, c, r).mul(beta).add(c20);
+            c21 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c21);
+        }
+        c20.intoArray(c, r); c21.intoArray(c, r + L);
+        if (rows == 3) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c30 = FloatVector.fromArray(S, c, r).mul(beta).add(c30);
+            c31 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c31);
+        }
+        c30.intoArray(c, r); c31.intoArray(c, r + L);
+        if (rows == 4) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c40 = FloatVector.fromArray(S, c, r).mul(beta).add(c40);
+            c41 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c41);
+        }
+        c40.intoArray(c, r); c41.intoArray(c, r + L);
+        if (rows == 5) {
+            return;
+        }
+        r += ldc;
+        if (beta != 0f) {
+            c50 = FloatVector.fromArray(S, c, r).mul(beta).add(c50);
+            c51 = FloatVector.fromArray(S, c, r + L).mul(beta).add(c51);
+        }
+        c50.intoArray(c, r); c51.intoArray(c, r + L);
+    }
+
+
+    /*
+     * C (m, n) = alpha * A (m, k) * B^T + beta * C where B is stored (n, k): every output is a dot
+     * product of two contiguous rows. Blocks of 3 rows of A by 4 rows of B share their loads (7 vector
+     * loads per 12 FMAs); k is cut into chunks so a block's rows stay in L2 while all blocks visit them.
+     */
+    private void gemmDot(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                         float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        final int ra = KernelTuning.DOT_ROWS_A;
+        final int rb = KernelTuning.DOT_ROWS_B;
+        float[] sums = workspace.get().tile;
+        for (int p0 = 0; p0 < k; p0 += KernelTuning.DOT_KC) {
+            int len = Math.min(KernelTuning.DOT_KC, k - p0);
+            float betaChunk = p0 == 0 ? beta : 1f;
+            for (int j = 0; j < n; j += rb) {
+                int cols = Math.min(rb, n - j);
+                // Rows past the edge repeat the last real row: valid memory, results dropped below.
+                int b0 = bOff + j * ldb + p0;
+                int b1 = bOff + Math.min(j + 1, n - 1) * ldb + p0;
+                int b2 = bOff + Math.min(j + 2, n - 1) * ldb + p0;
+                int b3 = bOff + Math.min(j + 3, n - 1) * ldb + p0;
+                for (int i = 0; i < m; i += ra) {
+                    int rows = Math.min(ra, m - i);
+                    int a0 = aOff + i * lda + p0;
+                    int a1 = aOff + Math.min(i + 1, m - 1) * lda + p0;
+                    int a2 = aOff + Math.min(i + 2, m - 1) * lda + p0;
+                    dot3x4(len, a, a0, a1, a2, b, b0, b1, b2, b3, sums);
+                    for (int ii = 0; ii < rows; ii++) {
+                        int cRow = cOff + (i + ii) * ldc + j;
+                        for (int jj = 0; jj < cols; jj++) {
+                            float s = alpha * sums[ii * rb + jj];
+                            c[cRow + jj] = betaChunk == 0f ? s : betaChunk * c[cRow + jj] + s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // out[r*4 + q] = sum_p a[aR + p] * b[bQ + p] for p < len, r < 3, q < 4
+    private static void dot3x4(int len, float[] a, int a0, int a1, int a2,
+                               float[] b, int b0, int b1, int b2, int b3, float[] out) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S), s03 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S), s13 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s22 = FloatVector.zero(S), s23 = FloatVector.zero(S);
+        int bound = S.loopBound(len);
+        int p = 0;
+        for (; p < bound; p += L) {
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector y2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector y3 = FloatVector.fromArray(S, b, b3 + p);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s00 = x.fma(y0, s00); s01 = x.fma(y1, s01); s02 = x.fma(y2, s02); s03 = x.fma(y3, s03);
+            x = FloatVector.fromArray(S, a, a1 + p);
+            s10 = x.fma(y0, s10); s11 = x.fma(y1, s11); s12 = x.fma(y2, s12); s13 = x.fma(y3, s13);
+            x = FloatVector.fromArray(S, a, a2 + p);
+            s20 = x.fma(y0, s20); s21 = x.fma(y1, s21); s22 = x.fma(y2, s22); s23 = x.fma(y3, s23);
+        }
+        float t00 = s00.reduceLanes(VectorOperators.ADD), t01 = s01.reduceLanes(VectorOperators.ADD);
+        float t02 = s02.reduceLanes(VectorOperators.ADD), t03 = s03.reduceLanes(VectorOperators.ADD);
+        float t10 = s10.reduceLanes(VectorOperators.ADD), t11 = s11.reduceLanes(VectorOperators.ADD);
+        float t12 = s12.reduceLanes(VectorOperators.ADD), t13 = s13.reduceLanes(VectorOperators.ADD);
+        float t20 = s20.reduceLanes(VectorOperators.ADD), t21 = s21.reduceLanes(VectorOperators.ADD);
+        float t22 = s22.reduceLanes(VectorOperators.ADD), t23 = s23.reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            float x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p];
+            float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], y3 = b[b3 + p];
+            t00 += x0 * y0; t01 += x0 * y1; t02 += x0 * y2; t03 += x0 * y3;
+            t10 += x1 * y0; t11 += x1 * y1; t12 += x1 * y2; t13 += x1 * y3;
+            t20 += x2 * y0; t21 += x2 * y1; t22 += x2 * y2; t23 += x2 * y3;
+        }
+        out[0] = t00; out[1] = t01; out[2] = t02; out[3] = t03;
+        out[4] = t10; out[5] = t11; out[6] = t12; out[7] = t13;
+        out[8] = t20; out[9] = t21; out[10] = t22; out[11] = t23;
+    }
+
+    // ---------------------------------------------------------------- convolution lowering
+
+    @Override
+    public void im2col(ConvGeometry g, float[] x, int xOff, float[] cols, int colsOff, int ldCols) {
+        // x: (C, H, W) → cols: (C*KH*KW, OH*OW); cols[(c, ky, kx), (oy, ox)] = x[c, oy*sh - ph + ky, ox*sw - pw + kx]
+        int h = g.height();
+        int w = g.width();
+        int oh = g.outH();
+        int ow = g.outW();
+        int sw = g.strideW();
+        for (int ch = 0; ch < g.channels(); ch++) {
+            int plane = xOff + ch * h * w;
+            for (int ky = 0; ky < g.kernelH(); ky++) {
+                for (int kx = 0; kx < g.kernelW(); kx++) {
+                    int dst = colsOff + ((ch * g.kernelH() + ky) * g.kernelW() + kx) * ldCols;
+                    // The output columns reading inside the image form one run [lo, hi); the rest is padding.
+                    int lo = firstInside(g.padW() - kx, sw, ow);
+                    int hi = Math.max(lo, endInside(w - 1 + g.padW() - kx, sw, ow));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * g.strideH() - g.padH() + ky;
+                        int d = dst + oy * ow;
+                        if (iy < 0 || iy >= h) {
+                            Arrays.fill(cols, d, d + ow, 0f);
+                            continue;
+                        }
+                        Arrays.fill(cols, d, d + lo, 0f);
+                        int src = plane + iy * w + lo * sw - g.padW() + kx;
+                        if (sw == 1) {
+                            copyRun(hi - lo, x, src, cols, d + lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                cols[d + ox] = x[src + (ox - lo) * sw];
+                            }
+                        }
+                        Arrays.fill(cols, d + hi, d + ow, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(ConvGeometry g, float[] cols, int colsOff, int ldCols, float[] x, int xOff) {
+        // cols: (C*KH*KW, OH*OW) → x: (C, H, W), x[c, oy*sh - ph + ky, ox*sw - pw + kx] += cols[(c, ky, kx), (oy, ox)]
+        int h = g.height();
+        int w = g.width();
+        int oh = g.outH();
+        int ow = g.outW();
+        int sw = g.strideW();
+        for (int ch = 0; ch < g.channels(); ch++) {
+            int plane = xOff + ch * h * w;
+            for (int ky = 0; ky < g.kernelH(); ky++) {
+                for (int kx = 0; kx < g.kernelW(); kx++) {
+                    int src = colsOff + ((ch * g.kernelH() + ky) * g.kernelW() + kx) * ldCols;
+                    int lo = firstInside(g.padW() - kx, sw, ow);
+                    int hi = Math.max(lo, endInside(w - 1 + g.padW() - kx, sw, ow));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * g.strideH() - g.padH() + ky;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int s = src + oy * ow;
+                        int dst = plane + iy * w + lo * sw - g.padW() + kx;
+                        if (sw == 1) {
+                            addRun(hi - lo, cols, s + lo, x, dst);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                x[dst + (ox - lo) * sw] += cols[s + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Smallest output index o in [0, limit] with {@code o * stride >= before}: the first one inside. */
+    private static int firstInside(int before, int stride, int limit) {
+        return before <= 0 ? 0 : Math.min(limit, (before + stride - 1) / stride);
+    }
+
+    /** One past the largest output index o < limit with {@code o * stride <= last}, or 0 when none is. */
+    private static int endInside(int last, int stride, int limit) {
+        return last < 0 ? 0 : Math.min(limit, last / stride + 1);
+    }
+
+    // dst[d : d+n] = src[s : s+n]
+    private static void copyRun(int n, float[] src, int s, float[] dst, int d) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, src, s + i).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = src[s + i];
+        }
+    }
+
+    // y[yi : yi+n] += x[xi : xi+n]
+    private static void addRun(int n, float[] x, int xi, float[] y, int yi) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, y, yi + i).add(FloatVector.fromArray(S, x, xi + i)).intoArray(y, yi + i);
+        }
+        for (; i < n; i++) {
+            y[yi + i] += x[xi + i];
+        }
+    }
+
+    // x[xi : xi+n] *= alpha
+    private static void scaleRun(int n, float alpha, float[] x, int xi) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xi + i).mul(alpha).intoArray(x, xi + i);
+        }
+        for (; i < n; i++) {
+            x[xi + i] *= alpha;
+        }
+    }
+
+    // ---------------------------------------------------------------- bias, activation
+
+    @Override
+    public void addRowBias(int rows, int cols, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        // c: (rows, cols) += bias (rows) broadcast along each row
+        for (int i = 0; i < rows; i++) {
+            float b = bias[biasOff + i];
+            int row = cOff + i * ldc;
+            int j = 0;
+            for (int bound = S.loopBound(cols); j < bound; j += L) {
+                FloatVector.fromArray(S, c, row + j).add(b).intoArray(c, row + j);
+            }
+            for (; j < cols; j++) {
+                c[row + j] += b;
+            }
+        }
+    }
+
+    @Override
+    public void addColumnBias(int rows, int cols, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        // c: (rows, cols) += bias (cols) on every row
+        for (int i = 0; i < rows; i++) {
+            addRun(cols, bias, biasOff, c, cOff + i * ldc);
+        }
+    }
+
+    @Override
+    public void reluForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        // y (n) = max(x, 0); "x <= 0" is false for NaN, so NaN passes through as in the reference
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v > 0f || v != v ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+        // dx (n) = y > 0 ? dy : 0
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, y, yOff + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, dy, dyOff + i), positive).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) {
+            dx[dxOff + i] = y[yOff + i] > 0f ? dy[dyOff + i] : 0f;
+        }
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * Not vectorised: windows of 2x2 at stride 2 would need a lane de-interleave per load plus the
+     * tie and NaN rules on an index vector, for a pass that moves a few hundred kilobytes per batch.
+     */
+    @Override
+    public void maxPoolForward(int planes, int height, int width, int kernel, int stride,
+                               float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        ScalarKernels.INSTANCE.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff);
+    }
+
+    /** A scatter through argmax: nothing for vectors to gain. */
+    @Override
+    public void maxPoolBackward(int n, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff) {
+        ScalarKernels.INSTANCE.maxPoolBackward(n, dy, dyOff, argmax, argOff, dx, dxOff);
+    }
+
+    // ---------------------------------------------------------------- softmax, reductions
+
+    /**
+     * Scalar on purpose: LeNet's rows are 10 wide (one partial vector), and the reference's
+     * {@code Math.exp} keeps both implementations' probabilities identical.
+     */
+    @Override
+    public void softmaxRows(int rows, int cols, float[] x, int xOff, float[] y, int yOff, int ld) {
+        ScalarKernels.INSTANCE.softmaxRows(rows, cols, x, xOff, y, yOff, ld);
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff) {
+        // out (rows) += sum over j of x (rows, cols)
+        for (int i = 0; i < rows; i++) {
+            out[outOff + i] += sum(cols, x, xOff + i * ldx);
+        }
+    }
+
+    @Override
+    public void sumColumns(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff) {
+        // out (cols) += sum over i of x (rows, cols), row by row: the reference's order, so identical sums
+        for (int i = 0; i < rows; i++) {
+            addRun(cols, x, xOff + i * ldx, out, outOff);
+        }
+    }
+
+    @Override
+    public float sum(int n, float[] x, int xOff) {
+        // sum of x (n): 4 accumulators, then a scalar tail
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            s0 = s0.add(FloatVector.fromArray(S, x, xOff + i));
+            s1 = s1.add(FloatVector.fromArray(S, x, xOff + i + L));
+            s2 = s2.add(FloatVector.fromArray(S, x, xOff + i + 2 * L));
+            s3 = s3.add(FloatVector.fromArray(S, x, xOff + i + 3 * L));
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            s0 = s0.add(FloatVector.fromArray(S, x, xOff + i));
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        // x (n) . y (n): 4 FMA accumulators, then a scalar tail
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
+            s1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), s1);
+            s2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).fma(FloatVector.fromArray(S, y, yOff + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).fma(FloatVector.fromArray(S, y, yOff + i + 3 * L), s3);
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[xOff + i] * y[yOff + i];
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- vector updates
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        // y (n) += alpha * x, as a multiply then an add (no FMA) so results equal the reference bit for bit
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(alpha).add(FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff) {
+        // x (n) *= alpha
+        scaleRun(n, alpha, x, xOff);
+    }
+
+    @Override
+    public void adamUpdate(int n, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v,
+                           float beta1, float beta2, float stepSize, float bc2Sqrt, float eps) {
+        // p, m, v (n) updated in the reference's order of IEEE operations (no FMA), so bit for bit equal
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            int j = pOff + i;
+            FloatVector gi = FloatVector.fromArray(S, g, gOff + i);
+            FloatVector mi = FloatVector.fromArray(S, m, j).mul(beta1).add(gi.mul(oneMinusBeta1));
+            FloatVector vi = FloatVector.fromArray(S, v, j).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
+            mi.intoArray(m, j);
+            vi.intoArray(v, j);
+            FloatVector denominator = vi.sqrt().div(bc2Sqrt).add(eps);
+            FloatVector.fromArray(S, p, j).sub(mi.mul(stepSize).div(denominator)).intoArray(p, j);
+        }
+        for (; i < n; i++) {
+            float gi = g[gOff + i];
+            int j = pOff + i;
+            m[j] = beta1 * m[j] + oneMinusBeta1 * gi;
+            v[j] = beta2 * v[j] + oneMinusBeta2 * gi * gi;
+            p[j] -= stepSize * m[j] / ((float) Math.sqrt(v[j]) / bc2Sqrt + eps);
+        }
+    }
+}
