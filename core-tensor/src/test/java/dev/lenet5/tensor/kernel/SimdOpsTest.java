@@ -1,0 +1,183 @@
+package dev.lenet5.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every non-GEMM SIMD kernel against the scalar reference on lengths that leave every possible tail
+ * (1, primes, one more and one less than the vector sizes, long runs) and at unaligned offsets.
+ * Kernels doing the same IEEE operations per element must agree bit for bit; reductions, which sum in a
+ * different order, within {@code 2 (n + 1) u sum|x|}.
+ */
+class SimdOpsTest {
+
+    private static final int[] LENGTHS = {1, 2, 3, 7, 13, 15, 16, 17, 31, 33, 63, 64, 65, 127, 257, 1000};
+    private static final ScalarKernels REF = ScalarKernels.INSTANCE;
+    private static final Set<Integer> RAN = ConcurrentHashMap.newKeySet();
+
+    private static float[] random(int n, Random random) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = 2 * random.nextFloat() - 1;
+        }
+        return x;
+    }
+
+    @AfterAll
+    static void everySupportedWidthRan() {
+        SimdVariants.assertAllRan(RAN);
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @MethodSource("dev.lenet5.tensor.kernel.SimdVariants#widths")
+    void elementwiseKernelsEqualScalarBitForBit(int bits) {
+        TensorKernels simd = SimdVariants.kernels(bits);
+        Random r = new Random(bits);
+        for (int n : LENGTHS) {
+            String at = simd.name() + " n=" + n;
+            float[] x = random(n + 3, r);
+            x[3 + n / 2] = Float.NaN;    // NaN inside the vector body for long rows, in the tail for short
+            x[3 + n - 1] = -0f;
+            float[] y1 = random(n + 5, r);
+            float[] y2 = y1.clone();
+            REF.reluForward(n, x, 3, y1, 5);
+            simd.reluForward(n, x, 3, y2, 5);
+            assertArrayEquals(y1, y2, "reluForward " + at);
+
+            float[] dy = random(n + 1, r);
+            float[] d1 = random(n + 2, r);
+            float[] d2 = d1.clone();
+            REF.reluBackward(n, x, 3, dy, 1, d1, 2);
+            simd.reluBackward(n, x, 3, dy, 1, d2, 2);
+            assertArrayEquals(d1, d2, "reluBackward " + at);
+
+            float[] a1 = random(n + 4, r);
+            float[] a2 = a1.clone();
+            REF.axpy(n, -1.7f, y1, 5, a1, 4);
+            simd.axpy(n, -1.7f, y1, 5, a2, 4);
+            assertArrayEquals(a1, a2, "axpy " + at);
+
+            REF.scale(n, 0.3f, a1, 1);
+            simd.scale(n, 0.3f, a2, 1);
+            assertArrayEquals(a1, a2, "scale " + at);
+
+            float[] g = random(n + 2, r);
+            float[] p1 = random(n + 1, r);
+            float[] m1 = random(n + 1, r);
+            float[] v1 = random(n + 1, r);
+            for (int i = 0; i < v1.length; i++) {
+                v1[i] = Math.abs(v1[i]);
+            }
+            float[] p2 = p1.clone();
+            float[] m2 = m1.clone();
+            float[] v2 = v1.clone();
+            REF.adamUpdate(n, p1, 1, g, 2, m1, v1, 0.9f, 0.999f, 0.01f, 0.03f, 1e-8f);
+            simd.adamUpdate(n, p2, 1, g, 2, m2, v2, 0.9f, 0.999f, 0.01f, 0.03f, 1e-8f);
+            assertArrayEquals(p1, p2, "adam p " + at);
+            assertArrayEquals(m1, m2, "adam m " + at);
+            assertArrayEquals(v1, v2, "adam v " + at);
+        }
+        RAN.add(bits);
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @MethodSource("dev.lenet5.tensor.kernel.SimdVariants#widths")
+    void matrixKernelsEqualScalarBitForBit(int bits) {
+        TensorKernels simd = SimdVariants.kernels(bits);
+        Random r = new Random(100 + bits);
+        for (int cols : LENGTHS) {
+            int rows = 3 + cols % 5;
+            int ld = cols + 3;
+            String at = simd.name() + " " + rows + "x" + cols;
+            float[] bias = random(Math.max(rows, cols) + 2, r);
+            float[] c1 = random(2 + rows * ld, r);
+            float[] c2 = c1.clone();
+            REF.addRowBias(rows, cols, bias, 2, c1, 2, ld);
+            simd.addRowBias(rows, cols, bias, 2, c2, 2, ld);
+            assertArrayEquals(c1, c2, "addRowBias " + at);
+            REF.addColumnBias(rows, cols, bias, 1, c1, 2, ld);
+            simd.addColumnBias(rows, cols, bias, 1, c2, 2, ld);
+            assertArrayEquals(c1, c2, "addColumnBias " + at);
+
+            float[] s1 = random(cols + 1, r);
+            float[] s2 = s1.clone();
+            REF.sumColumns(rows, cols, c1, 2, ld, s1, 1);
+            simd.sumColumns(rows, cols, c1, 2, ld, s2, 1);
+            assertArrayEquals(s1, s2, "sumColumns " + at);
+
+            float[] y1 = new float[rows * ld];
+            float[] y2 = new float[rows * ld];
+            REF.softmaxRows(rows, cols, c1, 2, y1, 0, ld);
+            simd.softmaxRows(rows, cols, c1, 2, y2, 0, ld);
+            assertArrayEquals(y1, y2, "softmaxRows " + at);
+        }
+        // Pooling: LeNet's 2x2/2 on 28x28 and 10x10 planes, an odd plane, overlapping windows.
+        int[][] pools = {{6, 28, 28, 2, 2}, {16, 10, 10, 2, 2}, {3, 7, 9, 3, 2}, {2, 5, 5, 2, 1}};
+        for (int[] q : pools) {
+            int planes = q[0];
+            int h = q[1];
+            int w = q[2];
+            int k = q[3];
+            int s = q[4];
+            int outs = planes * ((h - k) / s + 1) * ((w - k) / s + 1);
+            float[] x = random(1 + planes * h * w, r);
+            x[1 + h * w / 2] = Float.NaN;
+            float[] y1 = new float[outs];
+            float[] y2 = new float[outs];
+            int[] i1 = new int[outs];
+            int[] i2 = new int[outs];
+            REF.maxPoolForward(planes, h, w, k, s, x, 1, y1, 0, i1, 0);
+            simd.maxPoolForward(planes, h, w, k, s, x, 1, y2, 0, i2, 0);
+            assertArrayEquals(y1, y2, "maxPoolForward " + simd.name());
+            assertArrayEquals(i1, i2, "maxPool argmax " + simd.name());
+            float[] dy = random(outs, r);
+            float[] dx1 = new float[planes * h * w];
+            float[] dx2 = new float[planes * h * w];
+            REF.maxPoolBackward(outs, dy, 0, i1, 0, dx1, 0);
+            simd.maxPoolBackward(outs, dy, 0, i2, 0, dx2, 0);
+            assertArrayEquals(dx1, dx2, "maxPoolBackward " + simd.name());
+        }
+        RAN.add(bits);
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @MethodSource("dev.lenet5.tensor.kernel.SimdVariants#widths")
+    void reductionsMatchScalarWithinRounding(int bits) {
+        TensorKernels simd = SimdVariants.kernels(bits);
+        Random r = new Random(200 + bits);
+        for (int n : LENGTHS) {
+            String at = simd.name() + " n=" + n;
+            float[] x = random(n + 3, r);
+            float[] y = random(n + 1, r);
+            double absX = 0;
+            double absXY = 0;
+            for (int i = 0; i < n; i++) {
+                absX += Math.abs(x[3 + i]);
+                absXY += Math.abs((double) x[3 + i] * y[1 + i]);
+            }
+            // Both sums err by at most (n + 1) u sum|terms| against the exact value.
+            assertEquals(REF.sum(n, x, 3), simd.sum(n, x, 3), 2 * (n + 1) * GemmCase.U * absX, "sum " + at);
+            assertEquals(REF.dot(n, x, 3, y, 1), simd.dot(n, x, 3, y, 1), 2 * (n + 1) * GemmCase.U * absXY, "dot " + at);
+
+            int rows = 4;
+            float[] m = random(rows * (n + 2), r);
+            float[] o1 = random(rows + 1, r);
+            float[] o2 = o1.clone();
+            REF.sumRows(rows, n, m, 0, n + 2, o1, 1);
+            simd.sumRows(rows, n, m, 0, n + 2, o2, 1);
+            assertEquals(o1[0], o2[0], "sumRows must not touch out before its offset");
+            for (int i = 1; i <= rows; i++) {
+                assertEquals(o1[i], o2[i], 2 * (n + 2) * GemmCase.U * (n + Math.abs(o1[i])), "sumRows " + at);
+            }
+        }
+        RAN.add(bits);
+    }
+}
