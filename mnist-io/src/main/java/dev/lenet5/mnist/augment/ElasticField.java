@@ -2,42 +2,45 @@ package dev.lenet5.mnist.augment;
 
 /**
  * The displacement field of Simard, Steinkraus and Platt (2003), "Best practices for convolutional neural
- * networks applied to visual document analysis", section 2: each of the two components is a grid of
- * independent U(-1, 1) values, convolved with a Gaussian of standard deviation sigma (zero outside the
- * grid), times alpha.
+ * networks applied to visual document analysis", section 2, drawn on a coarse grid of nodes and
+ * interpolated bilinearly in between.
  *
- * <p>Smoothing is separable, {@code F = alpha * K U K^T} with K the (rows x rows) or (cols x cols)
- * matrix of the truncated kernel. The smoothed field varies slowly (its correlation length is about
- * 2 sigma), so it is computed exactly only on nodes every {@code step} pixels (plus the last row and
- * column) and interpolated bilinearly in between: that needs only the node rows of K U (step times
- * less work) and the node entries of (K U) K^T (step^2 times less). On the nodes the field is exactly
- * Simard's; {@code step = 1} is the plain full-resolution computation.
- *
- * <p>Both components share every kernel weight, so a noise row holds the row of the x component
- * followed by the row of the y component (2 cols floats), and each pass handles both at once. The passes
- * keep eight (or four) sums in registers per loop: the JIT does not vectorise these short loops, and
- * register-blocked scalar code runs about twice as fast as row-wise axpys.
- *
- * <p>The noise comes from a SplitMix64 stream seeded with one {@code long} drawn from the caller's
- * generator: 2*rows*cols draws from {@link java.util.Random} would cost more than all the rest. Each
- * 64-bit output gives four 16-bit uniforms; the smoothing sums hundreds of them, so the resolution of
- * one is immaterial. Scratch buffers belong to one thread.
+ * <p>Simard's field: each component is a grid U of independent U(-1, 1) values, convolved with a Gaussian
+ * of standard deviation sigma (zero outside the grid), times alpha. The convolution is separable,
+ * {@code F = alpha K U K^T} with K the matrix of the truncated, normalised kernel. Computed literally that
+ * costs 2 x 784 random numbers and about 80,000 multiply-adds per 28x28 image, more than the rest of
+ * the augmentation together; this class gets the same field statistics for about a tenth of that:
+ * <ul>
+ *   <li>The field varies slowly (correlation length about 2 sigma), so it is only needed on nodes every
+ *       {@code step} pixels (plus the last row and column); {@link #defaultStep} keeps the bilinear
+ *       interpolation between them within a few percent of the exact field.</li>
+ *   <li>On the nodes, {@code F_n = alpha K_n U K_n^T} (K_n: the node rows of K) is a linear image of
+ *       independent noise of variance 1/3, so its covariance is
+ *       {@code alpha^2 / 3 (K_n K_n^T) (x) (K_n K_n^T)} (Kronecker product, rows and columns) and that is
+ *       all that distinguishes it. {@code alpha S Z S} with {@code S = (K_n K_n^T)^(1/2)} (symmetric root,
+ *       precomputed) and Z a (nodes x nodes) grid of independent noise of variance 1/3 has exactly that
+ *       covariance: the same variance at every node (lower near the borders, as Simard's zero padding
+ *       makes it), the same correlation between any two.</li>
+ *   <li>Each Z is half the sum of four U(-1, 1) values (variance 1/3, like Simard's pixels): a node of
+ *       {@code S Z S} mixes fewer values than a node of {@code K U K^T} does, and this keeps its
+ *       distribution as close to the Gaussian that Simard's smoothing produces.</li>
+ * </ul>
+ * The random numbers come from a SplitMix64 stream seeded with one {@code long} drawn from the caller's
+ * generator (one 64-bit output gives the four 16-bit uniforms of one Z). Scratch buffers belong to one
+ * thread.
  */
 final class ElasticField {
 
     private final float alpha;
     private final int rows;
     private final int cols;
-    private final int width;  // 2 * cols: a row of the x component, then a row of the y component
     private final int step;
-    private final int radius;
-    private final float[] taps;  // g(t) at taps[t + radius]
-
     private final int[] rowNodes;
     private final int[] colNodes;
-    private final float[] colKernel;  // (cols, colNodes): K[node_j][c] at c * colNodes + j
-    private final int[] colLo;        // per node column, the first and last column within the kernel
-    private final int[] colHi;
+    private final int nr;
+    private final int nc;
+    private final float[] rowRoot;  // (nr, nr): (K_n K_n^T)^(1/2) over rows
+    private final float[] colRoot;  // (nc, nc): the same over columns; symmetric
 
     // Per pixel coordinate: the node at or before it and its interpolation weight towards the next node.
     private final int[] yNode;
@@ -45,11 +48,11 @@ final class ElasticField {
     private final int[] xNode;
     private final float[] xFrac;
 
-    private final int[] bits;      // (rows * cols): 32 random bits, two noise values each
-    private final float[] noise;   // (rows, 2 cols)
-    private final float[] part;    // (rowNodes, 2 cols): node rows of K U
-    private final float[] nodes;   // (rowNodes, 2 colNodes): alpha K U K^T on the nodes
-    private final float[] coarse;  // (rowNodes, 2 cols): nodes interpolated along x
+    // Scratch; each row holds the x component's nc (or cols) values, then the y component's.
+    private final float[] z;       // (nr, 2 nc): node noise
+    private final float[] mixed;   // (nr, 2 nc): S_rows Z
+    private final float[] nodes;   // (nr, 2 nc): alpha S_rows Z S_cols, the field on the nodes
+    private final float[] coarse;  // (nr, 2 cols): nodes interpolated along x; along y when used
 
     ElasticField(GaussianKernel kernel, double alpha, int rows, int cols, int step) {
         if (rows < 1 || cols < 1) {
@@ -61,45 +64,30 @@ final class ElasticField {
         this.alpha = (float) alpha;
         this.rows = rows;
         this.cols = cols;
-        this.width = 2 * cols;
         this.step = step;
-        this.radius = kernel.radius();
-        this.taps = new float[2 * radius + 1];
-        for (int t = -radius; t <= radius; t++) {
-            taps[t + radius] = kernel.weight(t);
-        }
         this.rowNodes = nodes(rows, step);
         this.colNodes = nodes(cols, step);
-        int nc = colNodes.length;
-        this.colKernel = new float[cols * nc];
-        this.colLo = new int[nc];
-        this.colHi = new int[nc];
-        for (int j = 0; j < nc; j++) {
-            for (int c = 0; c < cols; c++) {
-                colKernel[c * nc + j] = kernel.weight(c - colNodes[j]);
-            }
-            colLo[j] = Math.max(0, colNodes[j] - radius);
-            colHi[j] = Math.min(cols - 1, colNodes[j] + radius);
-        }
+        this.nr = rowNodes.length;
+        this.nc = colNodes.length;
+        this.rowRoot = flatten(SymmetricRoot.sqrt(nodeGram(kernel, rowNodes, rows)));
+        this.colRoot = flatten(SymmetricRoot.sqrt(nodeGram(kernel, colNodes, cols)));
         this.yNode = new int[rows];
         this.yFrac = new float[rows];
         interpolation(rowNodes, rows, yNode, yFrac);
         this.xNode = new int[cols];
         this.xFrac = new float[cols];
         interpolation(colNodes, cols, xNode, xFrac);
-        this.bits = new int[rows * cols];
-        this.noise = new float[rows * width];
-        this.part = new float[rowNodes.length * width];
-        this.nodes = new float[rowNodes.length * 2 * colNodes.length];
-        this.coarse = new float[rowNodes.length * width];
+        this.z = new float[nr * 2 * nc];
+        this.mixed = new float[nr * 2 * nc];
+        this.nodes = new float[nr * 2 * nc];
+        this.coarse = new float[nr * 2 * cols];
     }
 
     /**
      * Node spacing for a Gaussian of this sigma: 3/4 sigma rounded down (3 pixels for sigma 4). Bilinear
-     * interpolation between nodes then differs from the exact field by about 5-7% of the field's RMS
-     * (about 0.08 pixels of displacement at the defaults), which no one can see in the images, at about a
-     * third of the cost of step 1 (the error is checked against step 1 in the tests). Sigma below 2.67
-     * pixels gets the exact field.
+     * interpolation between nodes then loses about 5-7% of the field's RMS against drawing every pixel
+     * (about 0.08 pixels of displacement at the defaults; the tests check it), which no one can see in the
+     * images. Sigma below 2.67 pixels gets a node on every pixel.
      */
     static int defaultStep(double sigma) {
         return Math.max(1, (int) Math.floor(0.75 * sigma));
@@ -109,165 +97,201 @@ final class ElasticField {
         return step;
     }
 
-    /**
-     * Fills {@code d} (rows x 2 cols: per image row, cols x-displacements then cols y-displacements, in
-     * pixels) with a new random field drawn from the stream {@code seed}.
-     */
-    void generate(long seed, float[] d) {
+    int[] rowNodes() {
+        return rowNodes.clone();
+    }
+
+    int[] colNodes() {
+        return colNodes.clone();
+    }
+
+    /** Entry (i, k) of the row root S, for tests. */
+    float rowRoot(int i, int k) {
+        return rowRoot[i * nr + k];
+    }
+
+    /** The node noise Z of the last field, component 0 (x) or 1 (y), for tests. */
+    float nodeNoise(int component, int i, int j) {
+        return z[i * 2 * nc + component * nc + j];
+    }
+
+    /** Draws a new random field from the stream {@code seed}, for {@link #resample} or {@link #displacements}. */
+    void generate(long seed) {
         fillNoise(seed);
-        smoothColumns();
-        smoothRows();
-        upsample(d);
+        mixRows();
+        mixColumns();
+        interpolateColumns();
     }
 
-    /** The noise of the last field at a logical pixel; component 0 is x, 1 is y. */
-    float noise(int component, int row, int col) {
-        return noise[row * width + component * cols + col];
-    }
-
-    /** U(-1, 1) noise: the 16-bit halves of 32-bit random words, low halves first, then high halves. */
-    void fillNoise(long seed) {
-        long state = seed;
-        int n = bits.length;
-        for (int i = 0; i < n; i += 2) {
-            state += 0x9E3779B97F4A7C15L;
-            long z = state;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            z ^= z >>> 31;
-            bits[i] = (int) z;
-            if (i + 1 < n) {
-                bits[i + 1] = (int) (z >>> 32);
-            }
-        }
-        // A signed 16-bit s gives (s + 0.5) / 2^15: 65536 values symmetric about 0 in (-1, 1), all exact.
-        for (int i = 0; i < n; i++) {
-            noise[i] = ((short) bits[i] + 0.5f) * 0x1p-15f;
-        }
-        for (int i = 0; i < n; i++) {
-            noise[n + i] = ((bits[i] >> 16) + 0.5f) * 0x1p-15f;
-        }
-    }
-
-    /** part = K U at the node rows. noise: (rows, 2 cols) → part: (rowNodes, 2 cols). */
-    void smoothColumns() {
-        // Naive: part[i][c] = sum_r K[node_i][r] * noise[r][c], r within the kernel's reach.
-        // Here: eight columns at a time, their sums in registers while r runs.
-        float[] u = noise;
-        float[] g = taps;
-        for (int i = 0; i < rowNodes.length; i++) {
-            int node = rowNodes[i];
-            int lo = Math.max(0, node - radius);
-            int hi = Math.min(rows - 1, node + radius);
-            int out = i * width;
-            int c = 0;
-            for (; c + 8 <= width; c += 8) {
-                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-                for (int r = lo; r <= hi; r++) {
-                    float w = g[r - node + radius];
-                    int k = r * width + c;
-                    s0 += w * u[k];
-                    s1 += w * u[k + 1];
-                    s2 += w * u[k + 2];
-                    s3 += w * u[k + 3];
-                    s4 += w * u[k + 4];
-                    s5 += w * u[k + 5];
-                    s6 += w * u[k + 6];
-                    s7 += w * u[k + 7];
-                }
-                part[out + c] = s0;
-                part[out + c + 1] = s1;
-                part[out + c + 2] = s2;
-                part[out + c + 3] = s3;
-                part[out + c + 4] = s4;
-                part[out + c + 5] = s5;
-                part[out + c + 6] = s6;
-                part[out + c + 7] = s7;
-            }
-            for (; c < width; c++) {
-                float sum = 0f;
-                for (int r = lo; r <= hi; r++) {
-                    sum += g[r - node + radius] * u[r * width + c];
-                }
-                part[out + c] = sum;
-            }
-        }
-    }
-
-    /** nodes = alpha * part K^T at the node columns. part: (rowNodes, 2 cols) → nodes: (rowNodes, 2 colNodes). */
-    void smoothRows() {
-        // Naive: nodes[i][j] = alpha * sum_c part[i][c] * K[node_j][c] for each component.
-        // Here: four node columns at a time, both components, eight sums in registers while c runs.
-        int nc = colNodes.length;
-        float[] k = colKernel;
-        for (int i = 0; i < rowNodes.length; i++) {
-            int px = i * width;
-            int py = px + cols;
-            int o = i * 2 * nc;
-            int j = 0;
-            for (; j + 4 <= nc; j += 4) {
-                float x0 = 0f, x1 = 0f, x2 = 0f, x3 = 0f, y0 = 0f, y1 = 0f, y2 = 0f, y3 = 0f;
-                int hi = colHi[j + 3];
-                for (int c = colLo[j]; c <= hi; c++) {
-                    float ux = part[px + c];
-                    float uy = part[py + c];
-                    int w = c * nc + j;
-                    x0 += ux * k[w];
-                    x1 += ux * k[w + 1];
-                    x2 += ux * k[w + 2];
-                    x3 += ux * k[w + 3];
-                    y0 += uy * k[w];
-                    y1 += uy * k[w + 1];
-                    y2 += uy * k[w + 2];
-                    y3 += uy * k[w + 3];
-                }
-                nodes[o + j] = alpha * x0;
-                nodes[o + j + 1] = alpha * x1;
-                nodes[o + j + 2] = alpha * x2;
-                nodes[o + j + 3] = alpha * x3;
-                nodes[o + nc + j] = alpha * y0;
-                nodes[o + nc + j + 1] = alpha * y1;
-                nodes[o + nc + j + 2] = alpha * y2;
-                nodes[o + nc + j + 3] = alpha * y3;
-            }
-            for (; j < nc; j++) {
-                float sx = 0f;
-                float sy = 0f;
-                for (int c = colLo[j]; c <= colHi[j]; c++) {
-                    sx += part[px + c] * k[c * nc + j];
-                    sy += part[py + c] * k[c * nc + j];
-                }
-                nodes[o + j] = alpha * sx;
-                nodes[o + nc + j] = alpha * sy;
-            }
-        }
-    }
-
-    /** Bilinear between nodes, x first, then y. nodes: (rowNodes, 2 colNodes) → d: (rows, 2 cols). */
-    void upsample(float[] d) {
-        int nc = colNodes.length;
-        int lastCol = nc - 1;
-        for (int i = 0; i < rowNodes.length; i++) {
-            int o = i * 2 * nc;
-            int q = i * width;
-            for (int x = 0; x < cols; x++) {
-                int m0 = xNode[x];
-                int m1 = Math.min(m0 + 1, lastCol);
-                float fx = xFrac[x];
-                coarse[q + x] = nodes[o + m0] + fx * (nodes[o + m1] - nodes[o + m0]);
-                coarse[q + cols + x] = nodes[o + nc + m0] + fx * (nodes[o + nc + m1] - nodes[o + nc + m0]);
-            }
-        }
-        int lastRow = rowNodes.length - 1;
+    /**
+     * Writes the last field into {@code d} (rows x 2 cols: per image row, cols x-displacements then cols
+     * y-displacements, in pixels), exactly as {@link #resample} uses it.
+     */
+    void displacements(float[] d) {
+        int width = 2 * cols;
         for (int y = 0; y < rows; y++) {
             int a = yNode[y] * width;
-            int b = Math.min(yNode[y] + 1, lastRow) * width;
+            int b = upperRow(y) * width;
             float fy = yFrac[y];
             int o = y * width;
             for (int c = 0; c < width; c++) {
                 d[o + c] = coarse[a + c] + fy * (coarse[b + c] - coarse[a + c]);
             }
         }
+    }
+
+    /**
+     * out(p) = source(A^-1 (p + d(p))) for every pixel p, rounded to 8 bits, with d the last field.
+     * Interpolating d between node rows here, rather than into a (rows, 2 cols) buffer first, saves a
+     * pass over that buffer. source: (rows, cols) → out: (rows, cols) bytes.
+     */
+    void resample(SourceImage source, float[] inv, byte[] out) {
+        float a00 = inv[0];
+        float a01 = inv[1];
+        float a02 = inv[2];
+        float a10 = inv[3];
+        float a11 = inv[4];
+        float a12 = inv[5];
+        float[] c = coarse;
+        int width = 2 * cols;
+        for (int y = 0; y < rows; y++) {
+            int a = yNode[y] * width;
+            int b = upperRow(y) * width;
+            float fy = yFrac[y];
+            int o = y * cols;
+            for (int x = 0; x < cols; x++) {
+                float qx = x + (c[a + x] + fy * (c[b + x] - c[a + x]));
+                float qy = y + (c[a + cols + x] + fy * (c[b + cols + x] - c[a + cols + x]));
+                out[o + x] = SourceImage.toPixel(source.sample(a00 * qx + a01 * qy + a02, a10 * qx + a11 * qy + a12));
+            }
+        }
+    }
+
+    /** Z = (u1 + u2 + u3 + u4) / 2, u uniform on (-1, 1): four 16-bit uniforms from each SplitMix64 output. */
+    private void fillNoise(long seed) {
+        long state = seed;
+        for (int i = 0; i < z.length; i++) {
+            state += 0x9E3779B97F4A7C15L;
+            long x = state;
+            x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+            x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+            x ^= x >>> 31;
+            // u = (h + 0.5) 2^-15 - 1 for a 16-bit h, so (sum of u) / 2 = (sum of h + 2) 2^-16 - 2, exactly.
+            long h = (x & 0xFFFF) + ((x >>> 16) & 0xFFFF) + ((x >>> 32) & 0xFFFF) + (x >>> 48);
+            z[i] = (h + 2) * 0x1p-16f - 2f;
+        }
+    }
+
+    /** mixed = S_rows Z. z: (nr, 2 nc) → mixed: (nr, 2 nc). */
+    private void mixRows() {
+        // Naive: mixed[i][c] = sum_k S[i][k] z[k][c]. Here eight columns' sums stay in registers over k.
+        int w = 2 * nc;
+        float[] s = rowRoot;
+        for (int i = 0; i < nr; i++) {
+            int row = i * nr;
+            int c = 0;
+            for (; c + 8 <= w; c += 8) {
+                float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f, m4 = 0f, m5 = 0f, m6 = 0f, m7 = 0f;
+                for (int k = 0; k < nr; k++) {
+                    float sk = s[row + k];
+                    int o = k * w + c;
+                    m0 += sk * z[o];
+                    m1 += sk * z[o + 1];
+                    m2 += sk * z[o + 2];
+                    m3 += sk * z[o + 3];
+                    m4 += sk * z[o + 4];
+                    m5 += sk * z[o + 5];
+                    m6 += sk * z[o + 6];
+                    m7 += sk * z[o + 7];
+                }
+                int o = i * w + c;
+                mixed[o] = m0;
+                mixed[o + 1] = m1;
+                mixed[o + 2] = m2;
+                mixed[o + 3] = m3;
+                mixed[o + 4] = m4;
+                mixed[o + 5] = m5;
+                mixed[o + 6] = m6;
+                mixed[o + 7] = m7;
+            }
+            for (; c < w; c++) {
+                float m = 0f;
+                for (int k = 0; k < nr; k++) {
+                    m += s[row + k] * z[k * w + c];
+                }
+                mixed[i * w + c] = m;
+            }
+        }
+    }
+
+    /** nodes = alpha mixed S_cols, per component. mixed: (nr, 2 nc) → nodes: (nr, 2 nc). */
+    private void mixColumns() {
+        // Naive: nodes[i][j] = alpha sum_k mixed[i][k] S[k][j] (S symmetric). Here four columns of both
+        // components, eight sums in registers over k.
+        int w = 2 * nc;
+        float[] s = colRoot;
+        for (int i = 0; i < nr; i++) {
+            int px = i * w;
+            int py = px + nc;
+            int j = 0;
+            for (; j + 4 <= nc; j += 4) {
+                float x0 = 0f, x1 = 0f, x2 = 0f, x3 = 0f, y0 = 0f, y1 = 0f, y2 = 0f, y3 = 0f;
+                for (int k = 0; k < nc; k++) {
+                    float mx = mixed[px + k];
+                    float my = mixed[py + k];
+                    int o = k * nc + j;
+                    x0 += mx * s[o];
+                    x1 += mx * s[o + 1];
+                    x2 += mx * s[o + 2];
+                    x3 += mx * s[o + 3];
+                    y0 += my * s[o];
+                    y1 += my * s[o + 1];
+                    y2 += my * s[o + 2];
+                    y3 += my * s[o + 3];
+                }
+                nodes[px + j] = alpha * x0;
+                nodes[px + j + 1] = alpha * x1;
+                nodes[px + j + 2] = alpha * x2;
+                nodes[px + j + 3] = alpha * x3;
+                nodes[py + j] = alpha * y0;
+                nodes[py + j + 1] = alpha * y1;
+                nodes[py + j + 2] = alpha * y2;
+                nodes[py + j + 3] = alpha * y3;
+            }
+            for (; j < nc; j++) {
+                float sx = 0f;
+                float sy = 0f;
+                for (int k = 0; k < nc; k++) {
+                    sx += mixed[px + k] * s[k * nc + j];
+                    sy += mixed[py + k] * s[k * nc + j];
+                }
+                nodes[px + j] = alpha * sx;
+                nodes[py + j] = alpha * sy;
+            }
+        }
+    }
+
+    /** The nodes interpolated along x. nodes: (nr, 2 nc) → coarse: (nr, 2 cols). */
+    private void interpolateColumns() {
+        int width = 2 * cols;
+        int lastCol = nc - 1;
+        for (int i = 0; i < nr; i++) {
+            int ox = i * 2 * nc;
+            int oy = ox + nc;
+            int q = i * width;
+            for (int x = 0; x < cols; x++) {
+                int m0 = xNode[x];
+                int m1 = Math.min(m0 + 1, lastCol);
+                float fx = xFrac[x];
+                coarse[q + x] = nodes[ox + m0] + fx * (nodes[ox + m1] - nodes[ox + m0]);
+                coarse[q + cols + x] = nodes[oy + m0] + fx * (nodes[oy + m1] - nodes[oy + m0]);
+            }
+        }
+    }
+
+    /** The node row after pixel row y's (itself on the last row). */
+    private int upperRow(int y) {
+        return Math.min(yNode[y] + 1, nr - 1);
     }
 
     /** 0, step, 2 step, ... and always the last index, so every pixel lies between two nodes. */
@@ -280,7 +304,33 @@ final class ElasticField {
         return nodes;
     }
 
-    /** On a node the weight is 0, so with step 1 the field is exactly the node values. */
+    /** K_n K_n^T: (K_n K_n^T)[i][k] = sum_p g(p - node_i) g(p - node_k) over the pixels p of the axis. */
+    private static double[][] nodeGram(GaussianKernel kernel, int[] nodes, int length) {
+        double[][] gram = new double[nodes.length][nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            for (int k = 0; k < nodes.length; k++) {
+                double sum = 0;
+                for (int p = 0; p < length; p++) {
+                    sum += (double) kernel.weight(p - nodes[i]) * kernel.weight(p - nodes[k]);
+                }
+                gram[i][k] = sum;
+            }
+        }
+        return gram;
+    }
+
+    private static float[] flatten(double[][] m) {
+        int n = m.length;
+        float[] f = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) {
+                f[i * n + k] = (float) m[i][k];
+            }
+        }
+        return f;
+    }
+
+    /** On a node the weight is 0, so the field there is exactly the node value. */
     private static void interpolation(int[] nodes, int length, int[] node, float[] frac) {
         int n = 0;
         for (int p = 0; p < length; p++) {

@@ -102,4 +102,9 @@ final class SourceImage {
         float bottom = padded[i + stride] + fx * (padded[i + stride + 1] - padded[i + stride]);
         return top + fy * (bottom - top);
     }
+
+    /** A sample as an 8-bit pixel: v >= 0 by construction (convex weights of pixels >= 0); half rounds up. */
+    static byte toPixel(float v) {
+        return (byte) Math.min((int) (v + 0.5f), 255);
+    }
 }

@@ -6,7 +6,7 @@ import java.util.Random;
 
 /**
  * The per-thread working set of an {@link Augmentation} for images of one size: the source image, the
- * displacement fields, the output bytes. Everything is allocated when the size is first seen, so the
+ * elastic field, the output bytes. Everything is allocated when the size is first seen, so the
  * per-image path allocates nothing.
  *
  * <p>One resampling pass does all the work: for each output pixel p, the source point is
@@ -25,7 +25,6 @@ final class Warper {
     private byte[] raw;
     private SourceImage source;
     private ElasticField field;
-    private float[] displacement;  // (rows, 2 cols): per row, cols dx then cols dy
     private byte[] out;
     private final float[] inverse = new float[6];
 
@@ -57,9 +56,11 @@ final class Warper {
             AffineMatrix.identity(inverse);
         }
         if (elastic != null) {
-            field.generate(rng.nextLong(), displacement);
+            field.generate(rng.nextLong());
+            field.resample(source, inverse, out);
+        } else {
+            resampleAffine(inverse);
         }
-        resample(inverse);
     }
 
     /** Warps one raw (rows, cols) image by the given inverse map and no elastic part; for tests. */
@@ -68,38 +69,13 @@ final class Warper {
             throw new IllegalStateException("warpAffine is for warpers without an elastic part");
         }
         source.load(image, 0);
-        resample(inv);
+        resampleAffine(inv);
     }
 
     /**
-     * out(p) = source(A^-1 (p + d(p))), rounded to 8 bits; d is the elastic displacement, if any.
-     * source: (rows, cols) → out: (rows, cols).
+     * out(p) = source(A^-1 p), rounded to 8 bits; the source point moves by (a00, a10) per pixel.
+     * source: (rows, cols) → out: (rows, cols). With an elastic part {@link ElasticField#resample} does it.
      */
-    void resample(float[] inv) {
-        if (elastic == null) {
-            resampleAffine(inv);
-            return;
-        }
-        float a00 = inv[0];
-        float a01 = inv[1];
-        float a02 = inv[2];
-        float a10 = inv[3];
-        float a11 = inv[4];
-        float a12 = inv[5];
-        float[] d = displacement;
-        for (int y = 0; y < rows; y++) {
-            int o = y * cols;
-            int dxRow = 2 * o;
-            int dyRow = dxRow + cols;
-            for (int x = 0; x < cols; x++) {
-                float qx = x + d[dxRow + x];
-                float qy = y + d[dyRow + x];
-                out[o + x] = toPixel(source.sample(a00 * qx + a01 * qy + a02, a10 * qx + a11 * qy + a12));
-            }
-        }
-    }
-
-    /** As {@link #resample} without displacement: the source point moves by (a00, a10) per pixel. */
     private void resampleAffine(float[] inv) {
         float a00 = inv[0];
         float a01 = inv[1];
@@ -112,22 +88,13 @@ final class Warper {
             float bx = a01 * y + a02;
             float by = a11 * y + a12;
             for (int x = 0; x < cols; x++) {
-                out[o + x] = toPixel(source.sample(a00 * x + bx, a10 * x + by));
+                out[o + x] = SourceImage.toPixel(source.sample(a00 * x + bx, a10 * x + by));
             }
         }
     }
 
-    /** v >= 0 by construction (convex weights of non-negative pixels); round half up, at most 255. */
-    private static byte toPixel(float v) {
-        return (byte) Math.min((int) (v + 0.5f), 255);
-    }
-
     byte[] out() {
         return out;
-    }
-
-    ElasticField field() {
-        return field;
     }
 
     void resize(int newRows, int newCols) {
@@ -139,8 +106,6 @@ final class Warper {
         raw = new byte[rows * cols];
         out = new byte[rows * cols];
         source = new SourceImage(rows, cols);
-        // Stay zero without an elastic part, which makes the resampling loop the same for every kind.
-        displacement = new float[2 * rows * cols];
         field = elastic == null ? null
                 : new ElasticField(kernel, elastic.alpha(), rows, cols, ElasticField.defaultStep(elastic.sigma()));
     }

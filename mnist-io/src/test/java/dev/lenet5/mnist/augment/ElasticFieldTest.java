@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Simard displacement field against an independent double-precision computation from the same noise,
- * and its statistics against the theory: smoothing U(-1, 1) noise (variance 1/3) by a kernel w leaves
- * variance (1/3) sum(w^2) per axis, and neighbours correlated by about exp(-d^2 / (4 sigma^2)).
+ * The elastic field against Simard et al. (2003) run literally in this test (U(-1, 1) noise on every
+ * pixel, convolved with the truncated Gaussian, times alpha, all in double) and against the theory of
+ * that construction: variance (1/3) sum(w^2) per axis at each pixel, correlation
+ * sum_c w(x - c) w(x + L - c) / sum_c w(x - c)^2 between pixels L apart along a row.
  */
 class ElasticFieldTest {
 
@@ -33,21 +35,54 @@ class ElasticFieldTest {
         return w;
     }
 
-    /** alpha * sum_{r,c} g(y - r) g(x - c) noise(r, c), zero outside the grid: the textbook convolution. */
-    private static double reference(ElasticField f, int component, double alpha, double[] g, int y, int x) {
+    /** Weight of pixel c in the smoothed value at p; 0 beyond the kernel. */
+    private static double w(double[] g, int p, int c) {
         int radius = g.length / 2;
-        double sum = 0;
-        for (int r = Math.max(0, y - radius); r <= Math.min(N - 1, y + radius); r++) {
-            for (int c = Math.max(0, x - radius); c <= Math.min(N - 1, x + radius); c++) {
-                sum += g[y - r + radius] * g[x - c + radius] * f.noise(component, r, c);
+        return Math.abs(p - c) <= radius ? g[p - c + radius] : 0;
+    }
+
+    /** Simard's field, literally: one component, (N, N), from fresh U(-1, 1) noise. */
+    private static double[] literalSimard(double[] g, double alpha, Random rng) {
+        double[] u = new double[N * N];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = 2 * rng.nextDouble() - 1;
+        }
+        double[] rowsSmoothed = new double[N * N];
+        for (int y = 0; y < N; y++) {
+            for (int x = 0; x < N; x++) {
+                double s = 0;
+                for (int c = 0; c < N; c++) {
+                    s += w(g, x, c) * u[y * N + c];
+                }
+                rowsSmoothed[y * N + x] = s;
             }
         }
-        return alpha * sum;
+        double[] f = new double[N * N];
+        for (int y = 0; y < N; y++) {
+            for (int x = 0; x < N; x++) {
+                double s = 0;
+                for (int r = 0; r < N; r++) {
+                    s += w(g, y, r) * rowsSmoothed[r * N + x];
+                }
+                f[y * N + x] = alpha * s;
+            }
+        }
+        return f;
+    }
+
+    /** Sum of squared weights at position p: the variance factor of one axis. */
+    private static double sumSq(double[] g, int p) {
+        double s = 0;
+        for (int c = 0; c < N; c++) {
+            s += w(g, p, c) * w(g, p, c);
+        }
+        return s;
     }
 
     private static float[] generate(ElasticField f, long seed) {
         float[] d = new float[2 * N * N];
-        f.generate(seed, d);
+        f.generate(seed);
+        f.displacements(d);
         return d;
     }
 
@@ -78,174 +113,169 @@ class ElasticFieldTest {
     }
 
     @Test
-    void noiseIsUniformOnMinusOneToOne() {
-        ElasticField f = new ElasticField(new GaussianKernel(4), 1, N, N, 1);
+    void nodesSitEveryStepPixelsAndOnTheLastPixel() {
+        assertArrayEquals(new int[] {0, 3, 6, 9, 12, 15, 18, 21, 24, 27},
+                new ElasticField(new GaussianKernel(4), 1, N, N, 3).rowNodes());
+        assertArrayEquals(new int[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 27},
+                new ElasticField(new GaussianKernel(4), 1, N, N, 2).colNodes());
+        ElasticField odd = new ElasticField(new GaussianKernel(3), 1, 13, 9, 5);
+        assertArrayEquals(new int[] {0, 5, 10, 12}, odd.rowNodes());
+        assertArrayEquals(new int[] {0, 5, 8}, odd.colNodes());
+        assertArrayEquals(new int[] {0}, new ElasticField(new GaussianKernel(3), 1, 1, 1, 3).rowNodes());
+    }
+
+    @Test
+    void rootSquaresToTheGramMatrixOfSimardsSmoothingAtTheNodes() {
+        for (int step : new int[] {1, 3}) {
+            double sigma = 4;
+            ElasticField f = new ElasticField(new GaussianKernel(sigma), 1, N, N, step);
+            double[] g = gaussian(sigma);
+            int[] nodes = f.rowNodes();
+            int n = nodes.length;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    double gram = 0;
+                    for (int p = 0; p < N; p++) {
+                        gram += w(g, nodes[i], p) * w(g, nodes[k], p);
+                    }
+                    double squared = 0;
+                    for (int m = 0; m < n; m++) {
+                        squared += (double) f.rowRoot(i, m) * f.rowRoot(m, k);
+                    }
+                    assertEquals(gram, squared, 1e-6, "step " + step + " (" + i + ", " + k + ")");
+                    assertEquals(f.rowRoot(i, k), f.rowRoot(k, i), 1e-7);
+                }
+            }
+        }
+    }
+
+    @Test
+    void nodeNoiseHasSimardsVarianceAndANearlyGaussianShape() {
+        ElasticField f = new ElasticField(new GaussianKernel(4), 1, N, N, 3);
         double sum = 0;
         double sumSq = 0;
+        double sum4 = 0;
         int n = 0;
-        int[] histogram = new int[4];
-        for (long seed = 0; seed < 50; seed++) {
-            f.generate(seed, new float[2 * N * N]);
+        for (long seed = 0; seed < 2000; seed++) {
+            f.generate(seed);
             for (int c = 0; c < 2; c++) {
-                for (int y = 0; y < N; y++) {
-                    for (int x = 0; x < N; x++) {
-                        float u = f.noise(c, y, x);
-                        assertTrue(u > -1f && u < 1f, "noise " + u);
-                        sum += u;
-                        sumSq += u * u;
-                        histogram[(int) ((u + 1) * 2)]++;
+                for (int i = 0; i < 10; i++) {
+                    for (int j = 0; j < 10; j++) {
+                        double z = f.nodeNoise(c, i, j);
+                        assertTrue(z > -2 && z < 2, "node noise " + z);
+                        sum += z;
+                        sumSq += z * z;
+                        sum4 += z * z * z * z;
                         n++;
                     }
                 }
             }
         }
-        assertEquals(0, sum / n, 0.01);
-        assertEquals(1 / 3.0, sumSq / n, 0.01);
-        for (int bin : histogram) {
-            assertEquals(n / 4.0, bin, n * 0.01, "quarter histogram " + Arrays.toString(histogram));
-        }
+        double var = sumSq / n;
+        assertEquals(0, sum / n, 0.005);
+        assertEquals(1 / 3.0, var, 0.005);
+        // Half the sum of four U(-1, 1): kurtosis 3 - 1.2 / 4 = 2.7 (a Gaussian has 3, one uniform 1.8).
+        assertEquals(2.7, sum4 / n / (var * var), 0.05);
     }
 
     @Test
-    void fullResolutionFieldIsTheGaussianSmoothedNoiseTimesAlpha() {
-        double sigma = 4;
+    void fieldIsAlphaSZSOnTheNodesAndBilinearBetweenThem() {
         double alpha = 34;
-        ElasticField f = new ElasticField(new GaussianKernel(sigma), alpha, N, N, 1);
-        double[] g = gaussian(sigma);
-        for (long seed : new long[] {1, 77, -5}) {
-            float[] d = generate(f, seed);
-            for (int y = 0; y < N; y++) {
-                for (int x = 0; x < N; x++) {
-                    assertEquals(reference(f, 0, alpha, g, y, x), dx(d, y, x), 1e-4, "dx at " + x + "," + y);
-                    assertEquals(reference(f, 1, alpha, g, y, x), dy(d, y, x), 1e-4, "dy at " + x + "," + y);
-                }
-            }
-        }
-    }
-
-    @Test
-    void coarseFieldIsExactOnTheNodesAndCloseBetweenThem() {
-        double sigma = 4;
-        double alpha = 34;
-        int step = ElasticField.defaultStep(sigma);
-        assertEquals(3, step);
-        ElasticField f = new ElasticField(new GaussianKernel(sigma), alpha, N, N, step);
-        double[] g = gaussian(sigma);
-        double errSq = 0;
-        double refSq = 0;
-        for (long seed = 0; seed < 20; seed++) {
-            float[] d = generate(f, seed);
-            for (int y = 0; y < N; y++) {
-                for (int x = 0; x < N; x++) {
-                    double rx = reference(f, 0, alpha, g, y, x);
-                    double ry = reference(f, 1, alpha, g, y, x);
-                    boolean node = (y % step == 0 || y == N - 1) && (x % step == 0 || x == N - 1);
-                    if (node) {
-                        assertEquals(rx, dx(d, y, x), 1e-4, "dx on node " + x + "," + y);
-                        assertEquals(ry, dy(d, y, x), 1e-4, "dy on node " + x + "," + y);
-                    }
-                    errSq += (rx - dx(d, y, x)) * (rx - dx(d, y, x)) + (ry - dy(d, y, x)) * (ry - dy(d, y, x));
-                    refSq += rx * rx + ry * ry;
-                }
-            }
-        }
-        double relative = Math.sqrt(errSq / refSq);
-        assertTrue(relative < 0.08, "interpolation error " + relative + " of the field's RMS");
-        assertTrue(relative > 0.01, "a step-3 grid cannot be this exact: " + relative + "; are nodes used?");
-    }
-
-    @Test
-    void oddStepsAndSizesPlaceTheLastNodeOnTheLastPixel() {
-        // 28 with step 2: nodes 0, 2, .., 26 and 27; a 13x9 grid with step 5: rows 0, 5, 10, 12.
-        GaussianKernel k = new GaussianKernel(3);
-        ElasticField f = new ElasticField(k, 10, 13, 9, 5);
-        float[] d = new float[2 * 13 * 9];
-        f.generate(3, d);
-        ElasticField exact = new ElasticField(k, 10, 13, 9, 1);
-        float[] e = new float[2 * 13 * 9];
-        exact.generate(3, e);
-        for (int y : new int[] {0, 5, 10, 12}) {
-            for (int x : new int[] {0, 5, 8}) {
-                for (int c = 0; c < 2; c++) {
-                    int i = y * 18 + c * 9 + x;
-                    assertEquals(e[i], d[i], 1e-4, "node (" + x + ", " + y + ") component " + c);
-                }
-            }
-        }
-        ElasticField two = new ElasticField(new GaussianKernel(4), 34, N, N, 2);
-        ElasticField one = new ElasticField(new GaussianKernel(4), 34, N, N, 1);
-        float[] a = generate(two, 9);
-        float[] b = generate(one, 9);
+        ElasticField f = new ElasticField(new GaussianKernel(4), alpha, N, N, 3);
+        int[] nodes = f.rowNodes();
+        int n = nodes.length;
+        float[] d = generate(f, 99);
+        double[][][] expected = new double[2][n][n];
         for (int c = 0; c < 2; c++) {
-            assertEquals(b[27 * 2 * N + c * N + 27], a[27 * 2 * N + c * N + 27], 1e-4);
-            assertEquals(b[26 * 2 * N + c * N + 27], a[26 * 2 * N + c * N + 27], 1e-4);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int a = 0; a < n; a++) {
+                        for (int b = 0; b < n; b++) {
+                            s += (double) f.rowRoot(i, a) * f.nodeNoise(c, a, b) * f.rowRoot(b, j);
+                        }
+                    }
+                    expected[c][i][j] = alpha * s;
+                }
+            }
+        }
+        for (int y = 0; y < N; y++) {
+            for (int x = 0; x < N; x++) {
+                int i = Math.min(y / 3, n - 2);
+                int j = Math.min(x / 3, n - 2);
+                double fy = (y - nodes[i]) / 3.0;
+                double fx = (x - nodes[j]) / 3.0;
+                for (int c = 0; c < 2; c++) {
+                    double[][] e = expected[c];
+                    double v = (1 - fy) * ((1 - fx) * e[i][j] + fx * e[i][j + 1])
+                            + fy * ((1 - fx) * e[i + 1][j] + fx * e[i + 1][j + 1]);
+                    float actual = c == 0 ? dx(d, y, x) : dy(d, y, x);
+                    assertEquals(v, actual, 1e-4, "component " + c + " at (" + x + ", " + y + ")");
+                }
+            }
         }
     }
 
     @Test
-    void smoothingReducesTheVarianceByTheSumOfSquaredWeights() {
+    void fieldHasTheVarianceAndCorrelationsOfSimardsConstruction() {
         double sigma = 4;
-        double alpha = 1;
-        ElasticField f = new ElasticField(new GaussianKernel(sigma), alpha, N, N, 1);
+        double alpha = 34;
         double[] g = gaussian(sigma);
-        // At the centre (13, 14) and a corner (0, 0): per axis, the sum of w^2 over the taps inside the grid.
-        int[][] points = {{13, 14}, {0, 0}, {27, 13}};
-        double[] sumSq = new double[points.length];
-        int draws = 4000;
-        for (long seed = 0; seed < draws; seed++) {
-            float[] d = generate(f, seed * 7919);
+        ElasticField f = new ElasticField(new GaussianKernel(sigma), alpha, N, N, ElasticField.defaultStep(sigma));
+        Random rng = new Random(17);
+        // (y, x): centre node, corner node, edge node, and a pixel between nodes.
+        int[][] points = {{12, 15}, {0, 0}, {27, 12}, {13, 14}};
+        int draws = 3000;
+        double[] oursSq = new double[points.length];
+        double[] simardSq = new double[points.length];
+        double[] oursLag = new double[9];
+        double[] simardLag = new double[9];
+        double ours4 = 0;
+        double simard4 = 0;
+        for (int t = 0; t < draws; t++) {
+            float[] d = generate(f, t * 7919L);
+            double[] s = literalSimard(g, alpha, rng);
             for (int p = 0; p < points.length; p++) {
-                double v = dx(d, points[p][0], points[p][1]);
-                double w = dy(d, points[p][0], points[p][1]);
-                sumSq[p] += v * v + w * w;
+                int y = points[p][0];
+                int x = points[p][1];
+                oursSq[p] += (dx(d, y, x) * dx(d, y, x) + dy(d, y, x) * dy(d, y, x)) / 2.0;
+                simardSq[p] += s[y * N + x] * s[y * N + x];
             }
+            double a = dx(d, 12, 9);
+            double b = s[12 * N + 9];
+            for (int lag = 1; lag <= 8; lag++) {
+                oursLag[lag] += a * dx(d, 12, 9 + lag);
+                simardLag[lag] += b * s[12 * N + 9 + lag];
+            }
+            ours4 += Math.pow(dx(d, 12, 15), 4);
+            simard4 += Math.pow(s[12 * N + 15], 4);
         }
         for (int p = 0; p < points.length; p++) {
             int y = points[p][0];
             int x = points[p][1];
-            double expected = alpha * alpha / 3.0 * inGrid(g, y) * inGrid(g, x);
-            double measured = sumSq[p] / (2.0 * draws);
-            assertEquals(1, measured / expected, 0.08, "variance at (" + x + ", " + y + "): " + measured
-                    + " expected " + expected);
+            double theory = alpha * alpha / 3 * sumSq(g, y) * sumSq(g, x);
+            assertEquals(1, simardSq[p] / draws / theory, 0.08, "literal Simard at " + x + "," + y);
+            // Between nodes, bilinear interpolation averages correlated nodes: up to ~12% less variance.
+            boolean node = y % 3 == 0 && x % 3 == 0;
+            double ratio = oursSq[p] / draws / theory;
+            assertTrue(node ? Math.abs(ratio - 1) < 0.06 : ratio > 0.8 && ratio < 1.03,
+                    "variance ratio " + ratio + " at " + x + "," + y);
         }
-        // In the interior the factor is close to 1 / (4 pi sigma^2) (the continuous Gaussian).
-        assertEquals(1 / (4 * Math.PI * sigma * sigma), inGrid(g, 13) * inGrid(g, 14), 2e-4);
-    }
-
-    @Test
-    void neighbouringDisplacementsAreStronglyCorrelatedAndDistantOnesLess() {
-        double sigma = 4;
-        ElasticField f = new ElasticField(new GaussianKernel(sigma), 1, N, N, ElasticField.defaultStep(sigma));
-        double[] corr = new double[9];
-        double var = 0;
-        int draws = 3000;
-        for (long seed = 0; seed < draws; seed++) {
-            float[] d = generate(f, seed);
-            double a = dx(d, 14, 10);
-            var += a * a;
-            for (int lag = 1; lag <= 8; lag++) {
-                corr[lag] += a * dx(d, 14, 10 + lag);
-            }
-        }
-        // Separable smoothing: along a row, cov(x, x + L) / var(x) = sum_c g(x - c) g(x + L - c) / sum_c g(x - c)^2,
-        // taps inside the grid; for a Gaussian far from the borders that is exp(-L^2 / (4 sigma^2)).
-        double[] g = gaussian(sigma);
-        int radius = g.length / 2;
-        for (int lag : new int[] {1, 4, 8}) {
+        for (int lag : new int[] {1, 3, 4, 8}) {
             double cross = 0;
-            double self = 0;
             for (int c = 0; c < N; c++) {
-                double a = Math.abs(10 - c) <= radius ? g[10 - c + radius] : 0;
-                double b = Math.abs(10 + lag - c) <= radius ? g[10 + lag - c + radius] : 0;
-                cross += a * b;
-                self += a * a;
+                cross += w(g, 9, c) * w(g, 9 + lag, c);
             }
-            double measured = corr[lag] / var;
-            assertEquals(cross / self, measured, 0.06, "lag " + lag);
-            assertEquals(Math.exp(-lag * lag / (4 * sigma * sigma)), cross / self, 0.1, "lag " + lag);
+            double theory = cross / sumSq(g, 9);
+            assertEquals(theory, simardLag[lag] / draws / (simardSq[0] / draws), 0.08, "literal lag " + lag);
+            double ours = oursLag[lag] / draws / (alpha * alpha / 3 * sumSq(g, 12) * sumSq(g, 9));
+            assertEquals(theory, ours, 0.06, "lag " + lag);
         }
-        // Raw noise would be uncorrelated at lag 1.
-        assertTrue(corr[1] / var > 0.9);
+        // Nearly Gaussian like Simard's: kurtosis near 3 (a single uniform would give 1.8).
+        double kurtOurs = ours4 / draws / Math.pow(oursSq[0] / draws, 2);
+        double kurtSimard = simard4 / draws / Math.pow(simardSq[0] / draws, 2);
+        assertEquals(3, kurtSimard, 0.3);
+        assertEquals(3, kurtOurs, 0.3);
     }
 
     @Test
@@ -257,7 +287,6 @@ class ElasticFieldTest {
         assertArrayEquals(a, b);
         float[] c = generate(f, 43);
         assertFalse(Arrays.equals(a, c));
-        // Another instance (its own scratch) agrees.
         assertArrayEquals(a, generate(new ElasticField(new GaussianKernel(4), 34, N, N, 3), 42));
     }
 
@@ -268,8 +297,7 @@ class ElasticFieldTest {
         for (int i = 0; i < one.length; i++) {
             assertEquals(34 * one[i], many[i], 1e-4 * Math.max(1, Math.abs(many[i])));
         }
-        float[] none = generate(new ElasticField(new GaussianKernel(4), 0, N, N, 3), 11);
-        for (float v : none) {
+        for (float v : generate(new ElasticField(new GaussianKernel(4), 0, N, N, 3), 11)) {
             assertEquals(0f, Math.abs(v));
         }
     }
@@ -283,17 +311,5 @@ class ElasticFieldTest {
         assertEquals(4, ElasticField.defaultStep(6));
         assertThrows(IllegalArgumentException.class, () -> new ElasticField(new GaussianKernel(4), 1, N, N, 0));
         assertThrows(IllegalArgumentException.class, () -> new ElasticField(new GaussianKernel(4), 1, 0, N, 1));
-    }
-
-    /** Sum of squared weights of the taps that land inside 0..N-1 around position p. */
-    private static double inGrid(double[] g, int p) {
-        int radius = g.length / 2;
-        double s = 0;
-        for (int t = -radius; t <= radius; t++) {
-            if (p + t >= 0 && p + t < N) {
-                s += g[t + radius] * g[t + radius];
-            }
-        }
-        return s;
     }
 }

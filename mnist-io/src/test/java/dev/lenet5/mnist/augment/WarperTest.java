@@ -41,7 +41,8 @@ class WarperTest {
             ElasticField field = new ElasticField(new GaussianKernel(elastic.sigma()), elastic.alpha(), N, N,
                     ElasticField.defaultStep(elastic.sigma()));
             float[] d = new float[2 * N * N];
-            field.generate(rng.nextLong(), d);
+            field.generate(rng.nextLong());
+            field.displacements(d);
             SourceImage source = new SourceImage(N, N);
             source.load(raw, 0);
 
@@ -69,7 +70,8 @@ class WarperTest {
 
         ElasticField field = new ElasticField(new GaussianKernel(4), 34, N, N, ElasticField.defaultStep(4));
         float[] d = new float[2 * N * N];
-        field.generate(new Random(5).nextLong(), d);
+        field.generate(new Random(5).nextLong());
+        field.displacements(d);
         SourceImage source = new SourceImage(N, N);
         source.load(raw, 0);
         int moved = 0;
