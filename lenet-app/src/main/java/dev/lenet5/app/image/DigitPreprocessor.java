@@ -49,7 +49,8 @@ public final class DigitPreprocessor {
         int boxH = Math.max(1, (int) Math.round(cropH * scale));
         float[] box = Resample.resize(grey, w, left, top, cropW, cropH, boxW, boxH);
 
-        // Centre of mass of the fitted box, then the shift that puts it at the field's centre.
+        // Centre of mass of the fitted box in pixel indices, then the shift that puts it at index 14: where
+        // MNIST's digits have it (their mean centre of mass is (13.99, 14.00) in index coordinates).
         double mass = 0;
         double cy = 0;
         double cx = 0;
@@ -57,8 +58,8 @@ public final class DigitPreprocessor {
             for (int x = 0; x < boxW; x++) {
                 float v = box[y * boxW + x];
                 mass += v;
-                cy += v * (y + 0.5);
-                cx += v * (x + 0.5);
+                cy += v * y;
+                cx += v * x;
             }
         }
         int offY = (int) Math.round(SIZE / 2.0 - cy / mass);

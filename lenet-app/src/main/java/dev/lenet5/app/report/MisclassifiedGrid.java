@@ -24,6 +24,8 @@ public final class MisclassifiedGrid {
     static final int SCALE = 3;
     static final int CAPTION = 16;
     static final int GAP = 6;
+    /** Wide enough for the caption "label 9 / pred 8" under each 84-pixel digit. */
+    static final int CELL_WIDTH = 104;
     static final int COLUMNS = 10;
 
     private MisclassifiedGrid() {
@@ -35,7 +37,7 @@ public final class MisclassifiedGrid {
     }
 
     static BufferedImage render(List<Mistake> mistakes, int totalMistakes, int testImages) {
-        int cellW = 28 * SCALE + GAP;
+        int cellW = CELL_WIDTH + GAP;
         int cellH = 28 * SCALE + CAPTION + GAP;
         int header = 30;
         int columns = Math.max(1, Math.min(COLUMNS, mistakes.size()));
@@ -57,7 +59,7 @@ public final class MisclassifiedGrid {
             FontMetrics fm = g.getFontMetrics();
             for (int i = 0; i < mistakes.size(); i++) {
                 Mistake m = mistakes.get(i);
-                int x0 = GAP + (i % columns) * cellW;
+                int x0 = GAP + (i % columns) * cellW + (CELL_WIDTH - 28 * SCALE) / 2;
                 int y0 = header + (i / columns) * cellH;
                 drawDigit(g, m, x0, y0);
                 String caption = "label " + m.label() + " / pred " + m.predicted();

@@ -45,8 +45,8 @@ class DigitPreprocessorTest {
                     right = Math.max(right, x);
                 }
                 mass += v;
-                cx += v * (x + 0.5);
-                cy += v * (y + 0.5);
+                cx += v * x;
+                cy += v * y;
             }
         }
         assertEquals(20, bottom - top + 1, "height fitted to 20");

@@ -82,10 +82,11 @@ class ReportFilesTest {
         MisclassifiedGrid.write(file, mistakes, 40, 10000);
         BufferedImage img = ImageIO.read(file.toFile());
         assertNotNull(img);
-        int cellW = 28 * MisclassifiedGrid.SCALE + MisclassifiedGrid.GAP;
+        int cellW = MisclassifiedGrid.CELL_WIDTH + MisclassifiedGrid.GAP;
         assertEquals(MisclassifiedGrid.COLUMNS * cellW + MisclassifiedGrid.GAP, img.getWidth());
         // The bright pixel of the first digit is drawn black; its neighbour (background) white.
-        int x = MisclassifiedGrid.GAP + 14 * MisclassifiedGrid.SCALE + 1;
+        int x = MisclassifiedGrid.GAP + (MisclassifiedGrid.CELL_WIDTH - 28 * MisclassifiedGrid.SCALE) / 2
+                + 14 * MisclassifiedGrid.SCALE + 1;
         int y = 30 + 14 * MisclassifiedGrid.SCALE + 1;
         assertEquals(0x000000, img.getRGB(x, y) & 0xFFFFFF);
         assertEquals(0xFFFFFF, img.getRGB(x - MisclassifiedGrid.SCALE, y) & 0xFFFFFF);

@@ -1,0 +1,36 @@
+package dev.lenet5.app;
+
+import dev.lenet5.mnist.MnistDataset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the images come from: a directory given by {@code --data}, or the MNIST copy inside the jar. */
+final class DataOptions {
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "directory with the four IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"
+                    + " t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz; gzipped or not): MNIST, Fashion-MNIST,"
+                    + " EMNIST digits... (default: the MNIST copy bundled in the jar)")
+    Path dir;
+
+    MnistDataset load() throws IOException {
+        if (dir == null) {
+            return MnistDataset.loadResources(MnistDataset.DEFAULT_RESOURCE_PREFIX);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("the data directory " + dir + " does not exist or is not a directory");
+        }
+        return MnistDataset.load(dir);
+    }
+
+    /** A short name for plot titles: {@code MNIST} for the bundled copy, else the directory's name. */
+    String name() {
+        return dir == null ? "MNIST" : dir.toAbsolutePath().normalize().getFileName().toString();
+    }
+
+    String describe() {
+        return dir == null ? "bundled MNIST" : dir.toString();
+    }
+}

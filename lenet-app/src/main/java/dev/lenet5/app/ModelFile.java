@@ -1,0 +1,34 @@
+package dev.lenet5.app;
+
+import dev.lenet5.nn.LeNet5;
+import dev.lenet5.nn.io.StateDict;
+import dev.lenet5.tensor.kernel.TensorKernels;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loads a saved LeNet-5 ({@code model.safetensors}, or a checkpoint, which holds the same tensors and more). */
+final class ModelFile {
+
+    private ModelFile() {
+    }
+
+    static LeNet5 load(Path file, TensorKernels kernels) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new FileNotFoundException("the model file " + file + " does not exist");
+        }
+        LeNet5 model = new LeNet5(kernels, 0);
+        if (file.getFileName().toString().startsWith("checkpoint")) {
+            dev.lenet5.nn.io.SafeTensors.Contents c = dev.lenet5.nn.io.SafeTensors.read(file);
+            try {
+                StateDict.assign(c.tensors(), model.parameters(), true);
+            } catch (IllegalArgumentException e) {
+                throw new dev.lenet5.nn.io.SafeTensorsException(file + ": " + e.getMessage());
+            }
+        } else {
+            StateDict.load(file, model.parameters());
+        }
+        return model;
+    }
+}

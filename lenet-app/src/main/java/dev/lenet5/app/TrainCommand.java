@@ -1,0 +1,175 @@
+package dev.lenet5.app;
+
+import dev.lenet5.app.train.Checkpoint;
+import dev.lenet5.app.train.LearningRateSchedule;
+import dev.lenet5.app.train.Progress;
+import dev.lenet5.app.train.Trainer;
+import dev.lenet5.mnist.MnistDataset;
+import dev.lenet5.mnist.augment.Augmentations;
+import dev.lenet5.tensor.kernel.TensorKernels;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code train}: trains LeNet-5, writes the run's files to {@code --out} and tests on the test set. */
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        description = {"Train LeNet-5 (the default command). With no options: the seed's settings, 20 epochs of Adam"
+                + " (lr 1e-3, batch 120) on 54,000 training images, validated on 6,000, tested on 10,000."},
+        footer = {"", "Writes to --out: model.safetensors (PyTorch state_dict names), checkpoint.safetensors (for"
+                + " --resume), metrics.csv, curves.png, misclassified.png, confusion.txt.",
+            "The last line of output is a machine-readable RESULT line."})
+final class TrainCommand implements Callable<Integer> {
+
+    /** Options that define the run; taken from the checkpoint on --resume and refused if given again. */
+    static final List<String> RECIPE_OPTIONS = List.of("--batch-size", "--lr", "--optimizer", "--momentum", "--nesterov",
+            "--weight-decay", "--seed", "--train-images", "--val-images", "--test-images", "--augment", "--schedule",
+            "--warmup", "--label-smoothing");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, paramLabel = "N",
+            description = "epochs to train (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "" + TrainConfig.DEFAULT_BATCH, paramLabel = "N",
+            description = "images per optimiser step (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LR, paramLabel = "RATE",
+            description = "learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd",
+            description = "adam or sgd (default: ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "M",
+            description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    double momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum for SGD")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "L2",
+            description = "L2 penalty added to the gradients, as PyTorch's weight_decay (default: ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "KIND",
+            description = "learning-rate schedule: constant, step[:every=E,gamma=G], cosine or onecycle"
+                    + " (default: ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "EPOCHS",
+            description = "linear learning-rate warm-up, in epochs (default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--augment", defaultValue = "none", paramLabel = "SPEC",
+            description = "data augmentation: none, affine, elastic or affine+elastic, with optional strengths"
+                    + " such as affine:rot=10,shift=2 (default: ${DEFAULT-VALUE})")
+    String augment;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", paramLabel = "EPS",
+            description = "label smoothing of the cross-entropy targets (default: ${DEFAULT-VALUE})")
+    double labelSmoothing;
+
+    @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, paramLabel = "N",
+            description = "seed of the weights, the validation split, the shuffling and the augmentation"
+                    + " (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--train-images", defaultValue = "0", paramLabel = "N",
+            description = "use only the first N images of the training split (default: 0 = all)")
+    int trainImages;
+
+    @Option(names = "--val-images", defaultValue = "0", paramLabel = "N",
+            description = "use only the first N images of the validation split (default: 0 = all)")
+    int valImages;
+
+    @Option(names = "--test-images", defaultValue = "0", paramLabel = "N",
+            description = "test on only the first N test images (default: 0 = all)")
+    int testImages;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where to write the run's files (default: runs/<date-time>)")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "continue the interrupted run in DIR from its last completed epoch, with its settings"
+                    + " (--epochs may extend it)")
+    Path resume;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        TrainConfig config;
+        Path dir;
+        if (resume != null) {
+            List<String> given = RECIPE_OPTIONS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
+            if (!given.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--resume continues with the interrupted run's settings;"
+                        + " remove " + String.join(", ", given));
+            }
+            if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
+                throw new ParameterException(spec.commandLine(), "--resume writes into the run's own directory; drop --out"
+                        + " or make it the same as --resume");
+            }
+            dir = resume;
+            Path checkpoint = dir.resolve(Checkpoint.FILE);
+            if (!Files.isRegularFile(checkpoint)) {
+                throw new java.io.FileNotFoundException("cannot resume: " + checkpoint + " does not exist (a run writes it"
+                        + " after its first epoch)");
+            }
+            config = Checkpoint.peek(checkpoint).config();
+            if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
+                TrainConfig resumed = config;
+                config = Errors.usage(spec, () -> resumed.withEpochs(epochs));
+            }
+        } else {
+            config = Errors.usage(spec, () -> new TrainConfig(epochs, batchSize, lr, optimizer.toLowerCase(Locale.ROOT),
+                    momentum, nesterov, weightDecay, seed, trainImages, valImages, testImages, augment, schedule, warmup,
+                    labelSmoothing));
+            dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            if (Trainer.hasRun(dir)) {
+                throw new ParameterException(spec.commandLine(), "the output directory " + dir + " already holds a run;"
+                        + " choose another --out, or continue it with --resume " + dir);
+            }
+        }
+        TrainConfig checked = config;
+        Errors.usage(spec, () -> Augmentations.parse(checked.augment()));
+        Errors.usage(spec, () -> LearningRateSchedule.parse(checked.schedule(), checked.lr(), checked.epochs(), 1,
+                checked.warmupEpochs()));
+        TensorKernels kernels = Errors.usage(spec, runtime::kernels);
+        int threads = Errors.usage(spec, runtime::threads);
+
+        Progress progress = Progress.create(stdout, Progress.stdoutIsTerminal());
+        progress.message(String.format("lenet5-java %s: kernels %s, %d thread%s, JDK %s, out %s", Version.projectVersion(),
+                kernels.name(), threads, threads == 1 ? "" : "s", Runtime.version().feature(), dir));
+        MnistDataset dataset = data.load();
+        Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, threads, dir, progress, resume != null).run();
+
+        stdout.println(String.format(Locale.ROOT, "test: loss %.4f, accuracy %.2f%% (%d of %d wrong), %d epochs in %.1f s",
+                result.test().loss(), 100 * result.test().accuracy(), result.test().mistakes(), result.test().size(),
+                config.epochs(), result.trainSeconds()));
+        stdout.println("files: " + dir.toAbsolutePath());
+        stdout.println(ResultLine.train(result, config.epochs(), kernels, threads));
+        stdout.flush();
+        return 0;
+    }
+}

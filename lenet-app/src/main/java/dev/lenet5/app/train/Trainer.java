@@ -1,0 +1,210 @@
+package dev.lenet5.app.train;
+
+import dev.lenet5.app.TrainConfig;
+import dev.lenet5.app.report.ConfusionMatrix;
+import dev.lenet5.app.report.CurvesPlot;
+import dev.lenet5.app.report.EpochMetrics;
+import dev.lenet5.app.report.MetricsCsv;
+import dev.lenet5.app.report.MisclassifiedGrid;
+import dev.lenet5.mnist.BatchIterator;
+import dev.lenet5.mnist.ImageFormat;
+import dev.lenet5.mnist.ImageSet;
+import dev.lenet5.mnist.ImageTransform;
+import dev.lenet5.mnist.MnistDataset;
+import dev.lenet5.mnist.Split;
+import dev.lenet5.mnist.augment.Augmentations;
+import dev.lenet5.nn.LeNet5;
+import dev.lenet5.nn.io.StateDict;
+import dev.lenet5.nn.optim.Adam;
+import dev.lenet5.nn.optim.Optimizer;
+import dev.lenet5.nn.optim.Sgd;
+import dev.lenet5.tensor.kernel.TensorKernels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training run: epochs of shuffled mini-batches on the training split, a validation pass after each,
+ * the files of {@code --out} rewritten (atomically) after each epoch so an interrupted run can be resumed
+ * and inspected, and a final pass over the test set with its reports.
+ */
+public final class Trainer {
+
+    /** Floats per image fed to the network: 28x28 MNIST padded to 32x32. */
+    static final ImageFormat FORMAT = ImageFormat.LENET;
+    /** The largest number of misclassified digits drawn in {@code misclassified.png}. */
+    static final int MAX_DRAWN_MISTAKES = 100;
+    public static final String MODEL_FILE = "model.safetensors";
+    public static final String METRICS_FILE = "metrics.csv";
+    public static final String CURVES_FILE = "curves.png";
+    public static final String MISCLASSIFIED_FILE = "misclassified.png";
+    public static final String CONFUSION_FILE = "confusion.txt";
+
+    /** What a finished run reports. */
+    public record Result(Evaluation test, List<EpochMetrics> history, double trainSeconds, long trainImages) {
+
+        public double trainImagesPerSecond() {
+            return trainSeconds > 0 ? trainImages / trainSeconds : 0;
+        }
+    }
+
+    private final TrainConfig config;
+    private final MnistDataset data;
+    private final TensorKernels kernels;
+    private final int threads;
+    private final Path out;
+    private final Progress progress;
+    private final boolean resume;
+    private final String datasetName;
+
+    /**
+     * @param datasetName how plots name the data, e.g. {@code MNIST}
+     * @param resume      continue the run in {@code out} from its checkpoint instead of starting afresh
+     */
+    public Trainer(TrainConfig config, MnistDataset data, String datasetName, TensorKernels kernels, int threads, Path out,
+                   Progress progress, boolean resume) {
+        this.datasetName = datasetName;
+        this.config = config;
+        this.data = data;
+        this.kernels = kernels;
+        this.threads = threads;
+        this.out = out;
+        this.progress = progress;
+        this.resume = resume;
+    }
+
+    public Result run() throws IOException {
+        ImageSet train = data.train();
+        ImageSet test = data.test();
+        int validation = (int) Math.round(train.size() * ((double) Split.MNIST_VALIDATION_SIZE / 60_000));
+        Split split = Split.seeded(train.size(), validation, config.seed());
+        int[] trainIdx = prefix(split.train(), config.trainImages());
+        int[] valIdx = prefix(split.validation(), config.valImages());
+        int[] testIdx = prefix(test.allIndices(), config.testImages());
+
+        LeNet5 model = new LeNet5(kernels, config.seed());
+        Optimizer optimizer = optimizer(model);
+        List<EpochMetrics> history = new ArrayList<>();
+        int firstEpoch = 1;
+        if (resume) {
+            Checkpoint.State state = Checkpoint.restore(out.resolve(Checkpoint.FILE), model, optimizer);
+            firstEpoch = state.epoch() + 1;
+            for (EpochMetrics m : MetricsCsv.read(out.resolve(METRICS_FILE))) {
+                if (m.epoch() <= state.epoch()) {
+                    history.add(m);
+                }
+            }
+            if (history.size() != state.epoch()) {
+                throw new IOException(out.resolve(METRICS_FILE) + " has " + history.size() + " epochs but the checkpoint"
+                        + " has " + state.epoch() + ": the run directory is inconsistent");
+            }
+            progress.message("resuming after epoch " + state.epoch() + " of " + config.epochs()
+                    + " (" + state.optimizerSteps() + " optimiser steps done)");
+        }
+
+        BatchIterator trainBatches = new BatchIterator(train, trainIdx, config.batchSize(), FORMAT, false);
+        ImageTransform augmentation = Augmentations.parse(config.augment());
+        trainBatches.setTransform(augmentation);
+        BatchIterator valBatches = new BatchIterator(train, valIdx, config.batchSize(), FORMAT, false);
+        BatchIterator testBatches = new BatchIterator(test, testIdx, config.batchSize(), FORMAT, false);
+        LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.lr(), config.epochs(),
+                trainBatches.batchesPerEpoch(), config.warmupEpochs());
+
+        progress.message(String.format("data: %d training, %d validation, %d test images (%s)", trainIdx.length,
+                valIdx.length, testIdx.length, data.origin()));
+        progress.message("settings: " + config.describe().replace("schedule=" + config.schedule(),
+                "schedule=" + schedule.describe()) + (config.augment().equals("none") ? "" : " (" + augmentation + ")"));
+
+        try (DataParallel network = new DataParallel(model, threads)) {
+            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+                EpochMetrics m = trainEpoch(network, optimizer, schedule, trainBatches, valBatches, epoch);
+                history.add(m);
+                progress.epochDone(m, config.epochs());
+                saveEpoch(model, optimizer, history, epoch);
+            }
+            Evaluation result = Evaluation.run(network, testBatches);
+            writeTestReports(result, test);
+            double trainSeconds = 0;
+            long images = 0;
+            for (EpochMetrics m : history) {
+                trainSeconds += m.seconds();
+                images += Math.round(m.seconds() * m.trainImagesPerSecond());
+            }
+            return new Result(result, List.copyOf(history), trainSeconds, images);
+        }
+    }
+
+    private EpochMetrics trainEpoch(DataParallel network, Optimizer optimizer, LearningRateSchedule schedule,
+                                    BatchIterator batches, BatchIterator valBatches, int epoch) {
+        LeNet5 model = network.model();
+        progress.epochStarted(epoch, config.epochs(), batches.batchesPerEpoch());
+        batches.shuffle(config.seed(), epoch);
+        long start = System.nanoTime();
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        int done = 0;
+        while (batches.next()) {
+            int n = batches.count();
+            optimizer.setLearningRate(schedule.at(optimizer.stepCount()));
+            DataParallel.BatchStats s = network.trainStep(batches.images(), batches.labels(), n);
+            model.requireFiniteLoss(optimizer.stepCount() + 1, s.lossSum() / n);
+            optimizer.step();
+            lossSum += s.lossSum();
+            correct += s.correct();
+            seen += n;
+            progress.batchDone(++done, lossSum / seen, (double) correct / seen);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation val = Evaluation.run(network, valBatches);
+        return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.accuracy(), seconds,
+                seen / seconds, optimizer.learningRate());
+    }
+
+    /**
+     * Rewrites the run's files after an epoch. The checkpoint goes last: if the program dies before it, a
+     * resume repeats this epoch, and the extra metrics row is dropped.
+     */
+    private void saveEpoch(LeNet5 model, Optimizer optimizer, List<EpochMetrics> history, int epoch) throws IOException {
+        MetricsCsv.write(out.resolve(METRICS_FILE), history);
+        CurvesPlot.write(out.resolve(CURVES_FILE), history, "LeNet-5 on " + datasetName);
+        StateDict.save(out.resolve(MODEL_FILE), model.parameters(), Map.of("epoch", Integer.toString(epoch),
+                "format", "pytorch-state-dict", "network", "lenet5"));
+        Checkpoint.save(out.resolve(Checkpoint.FILE), model, optimizer, config, epoch);
+    }
+
+    private void writeTestReports(Evaluation result, ImageSet test) throws IOException {
+        ConfusionMatrix cm = result.confusion(LeNet5.CLASSES);
+        cm.write(out.resolve(CONFUSION_FILE));
+        List<MisclassifiedGrid.Mistake> mistakes = new ArrayList<>();
+        for (int i = 0; i < result.size() && mistakes.size() < MAX_DRAWN_MISTAKES; i++) {
+            if (result.labels()[i] != result.predictions()[i]) {
+                int idx = result.indices()[i];
+                mistakes.add(new MisclassifiedGrid.Mistake(idx, test.rawImage(idx), test.rows(), test.cols(),
+                        result.labels()[i], result.predictions()[i]));
+            }
+        }
+        MisclassifiedGrid.write(out.resolve(MISCLASSIFIED_FILE), mistakes, result.mistakes(), result.size());
+    }
+
+    private Optimizer optimizer(LeNet5 model) {
+        if (config.optimizer().equals("sgd")) {
+            return new Sgd(model.parameters(), kernels, config.lr(), config.momentum(), config.nesterov(),
+                    config.weightDecay());
+        }
+        return new Adam(model.parameters(), kernels, config.lr(), 0.9, 0.999, 1e-8, config.weightDecay());
+    }
+
+    /** The first {@code limit} indices, or all when {@code limit} is 0 or larger than the array. */
+    static int[] prefix(int[] indices, int limit) {
+        return limit == 0 || limit >= indices.length ? indices : Arrays.copyOf(indices, limit);
+    }
+
+    public static boolean hasRun(Path dir) {
+        return Files.exists(dir.resolve(MODEL_FILE)) || Files.exists(dir.resolve(Checkpoint.FILE));
+    }
+}

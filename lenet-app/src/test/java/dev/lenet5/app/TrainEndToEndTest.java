@@ -1,0 +1,132 @@
+package dev.lenet5.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lenet5.app.report.EpochMetrics;
+import dev.lenet5.app.report.MetricsCsv;
+import dev.lenet5.app.train.Checkpoint;
+import dev.lenet5.nn.Tensor;
+import dev.lenet5.nn.io.SafeTensors;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trains on a small slice of MNIST (3,000 images, 2 epochs) through the command line entry point and
+ * checks the result and every output file. The slice keeps the test to seconds on either kernel set.
+ */
+class TrainEndToEndTest {
+
+    static final String[] SLICE = {"--train-images", "3000", "--val-images", "500", "--test-images", "1000",
+        "--threads", "2", "--seed", "7", "--batch-size", "30"};
+    static final Pattern RESULT = Pattern.compile("RESULT test_acc=(\\d\\.\\d{4}) test_loss=(\\d+\\.\\d{4}) epochs=(\\d+)"
+            + " train_s=(\\d+\\.\\d) train_img_per_s=(\\d+) kernels=(scalar|simd-\\d+) threads=(\\d+) jdk=(\\d+)");
+
+    @TempDir
+    static Path tmp;
+    static Path run;
+    static AppRun trained;
+
+    @BeforeAll
+    static void trainOnASlice() {
+        run = tmp.resolve("run");
+        trained = AppRun.of(concat(new String[] {"train", "--epochs", "2", "--out", run.toString()}, SLICE));
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
+    void trainingLearnsAndEndsWithTheResultLine() {
+        assertEquals(0, trained.exitCode(), trained::toString);
+        Matcher m = RESULT.matcher(trained.lastLine());
+        assertTrue(m.matches(), "last line: " + trained.lastLine());
+        double acc = Double.parseDouble(m.group(1));
+        // An untrained network is right about 10% of the time; 3,000 images for 2 epochs give well over 85%.
+        assertTrue(acc > 0.85, "test accuracy " + acc);
+        assertEquals("2", m.group(3));
+        assertEquals("2", m.group(7));
+        assertEquals(Integer.toString(Runtime.version().feature()), m.group(8));
+        assertTrue(trained.out().contains("epoch 2/2"), trained.out());
+    }
+
+    @Test
+    void everyOutputFileExistsAndParses() throws IOException {
+        List<EpochMetrics> rows = MetricsCsv.read(run.resolve("metrics.csv"));
+        assertEquals(2, rows.size());
+        assertEquals(1, rows.get(0).epoch());
+        assertTrue(rows.get(1).trainLoss() < rows.get(0).trainLoss(), "training loss falls: " + rows);
+
+        for (String png : List.of("curves.png", "misclassified.png")) {
+            BufferedImage img = ImageIO.read(run.resolve(png).toFile());
+            assertNotNull(img, png + " decodes");
+            assertTrue(img.getWidth() > 100 && img.getHeight() > 50, png);
+        }
+
+        SafeTensors.Contents model = SafeTensors.read(run.resolve("model.safetensors"));
+        assertEquals(List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias",
+                "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"), List.copyOf(model.tensors().keySet()));
+        assertArrayEquals(new int[] {16, 6, 5, 5}, model.tensor("conv2.weight").shape());
+
+        Map<String, Tensor> checkpoint = SafeTensors.read(run.resolve(Checkpoint.FILE)).tensors();
+        assertTrue(checkpoint.containsKey("adam.m.fc1.weight"), checkpoint.keySet().toString());
+        assertEquals(2, Checkpoint.peek(run.resolve(Checkpoint.FILE)).epoch());
+
+        String confusion = Files.readString(run.resolve("confusion.txt"));
+        assertTrue(confusion.contains("precision  recall      f1"), confusion);
+        assertTrue(confusion.contains("of 1000)"), confusion);
+        try (var files = Files.list(run)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void evaluateReproducesTheTestAccuracyOfTraining() {
+        AppRun eval = AppRun.of("evaluate", "--model", run.resolve("model.safetensors").toString(), "--test-images",
+                "1000", "--threads", "1");
+        assertEquals(0, eval.exitCode(), eval::toString);
+        Matcher train = RESULT.matcher(trained.lastLine());
+        assertTrue(train.matches());
+        Matcher ev = Pattern.compile("RESULT test_acc=(\\S+) test_loss=(\\S+) images=1000 .*").matcher(eval.lastLine());
+        assertTrue(ev.matches(), eval.lastLine());
+        // Other batch size and thread count: the same predictions, the loss equal up to float rounding.
+        assertEquals(train.group(1), ev.group(1));
+        assertEquals(Double.parseDouble(train.group(2)), Double.parseDouble(ev.group(2)), 2e-4);
+    }
+
+    @Test
+    void resumingAfterEpochOneGivesTheWeightsOfAnUninterruptedRun() throws IOException {
+        Path resumed = tmp.resolve("resumed");
+        AppRun first = AppRun.of(concat(new String[] {"train", "--epochs", "1", "--out", resumed.toString()}, SLICE));
+        assertEquals(0, first.exitCode(), first::toString);
+        AppRun second = AppRun.of("train", "--resume", resumed.toString(), "--epochs", "2", "--threads", "2");
+        assertEquals(0, second.exitCode(), second::toString);
+        assertTrue(second.out().contains("resuming after epoch 1 of 2"), second.out());
+
+        Map<String, Tensor> expected = SafeTensors.read(run.resolve("model.safetensors")).tensors();
+        Map<String, Tensor> actual = SafeTensors.read(resumed.resolve("model.safetensors")).tensors();
+        for (String name : expected.keySet()) {
+            assertArrayEquals(expected.get(name).data(), actual.get(name).data(), name + " differs after resume");
+        }
+        assertEquals(MetricsCsv.read(run.resolve("metrics.csv")).get(1).trainLoss(),
+                MetricsCsv.read(resumed.resolve("metrics.csv")).get(1).trainLoss());
+        assertEquals(trained.lastLine().replaceAll("train_s=\\S+ train_img_per_s=\\S+ ", ""),
+                second.lastLine().replaceAll("train_s=\\S+ train_img_per_s=\\S+ ", ""));
+    }
+}
