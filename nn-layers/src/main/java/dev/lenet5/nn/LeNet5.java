@@ -181,6 +181,14 @@ public final class LeNet5 {
     }
 
     /**
+     * Label smoothing of the loss from the next {@link #forwardLoss} on (0, the default, is plain cross-entropy);
+     * see {@link SoftmaxCrossEntropy#setLabelSmoothing}. Each replica has its own setting.
+     */
+    public void setLabelSmoothing(double eps) {
+        loss.setLabelSmoothing(eps);
+    }
+
+    /**
      * Runs the network on {@code batch} images {@code (N,1,32,32)} stored at the start of {@code images}.
      * The model keeps a reference to {@code images} for backward: do not change it in between.
      *

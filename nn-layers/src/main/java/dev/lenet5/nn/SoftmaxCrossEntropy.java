@@ -11,6 +11,10 @@ import java.util.Objects;
  * every exponent at most 0, so logits like 1e4 neither overflow nor turn the loss into infinity (a naive
  * {@code -log(softmax)} does both). The sums and logs run in double, which costs nothing at 10 classes.
  * Backward gives {@code (softmax - onehot) / N}.
+ *
+ * <p>Optional label smoothing (PyTorch's {@code label_smoothing=eps}): the target puts {@code 1 - eps} on the
+ * label and spreads {@code eps} evenly over all classes, so the row loss becomes
+ * {@code (1 - eps) * CE(label) + eps * mean_j CE(j)} and the gradient {@code softmax - target}.
  */
 public final class SoftmaxCrossEntropy {
 
@@ -23,6 +27,7 @@ public final class SoftmaxCrossEntropy {
     private int[] predictions;
     private int correct;
     private int forwardBatch;
+    private double smoothing;
 
     public SoftmaxCrossEntropy(TensorKernels kernels, int classes) {
         if (classes < 1) {
@@ -34,6 +39,21 @@ public final class SoftmaxCrossEntropy {
 
     public int classes() {
         return classes;
+    }
+
+    /**
+     * Sets the label smoothing {@code eps} in [0, 1) used from the next forward on (0, the default, is plain
+     * cross-entropy).
+     */
+    public void setLabelSmoothing(double eps) {
+        if (!(eps >= 0 && eps < 1)) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + eps);
+        }
+        this.smoothing = eps;
+    }
+
+    public double labelSmoothing() {
+        return smoothing;
     }
 
     /**
@@ -78,10 +98,17 @@ public final class SoftmaxCrossEntropy {
                 }
             }
             double sum = 0;
+            double shiftedSum = 0;
             for (int j = 0; j < classes; j++) {
-                sum += Math.exp((double) logits[row + j] - max);
+                double shifted = (double) logits[row + j] - max;
+                sum += Math.exp(shifted);
+                shiftedSum += shifted;
             }
-            total += Math.log(sum) - ((double) logits[row + labels[i]] - max);
+            double logSum = Math.log(sum);
+            double labelLoss = logSum - ((double) logits[row + labels[i]] - max);
+            // mean_j CE(j) = log(sum) - mean_j (x_j - max); only computed when smoothing asks for it
+            total += smoothing == 0 ? labelLoss
+                    : (1 - smoothing) * labelLoss + smoothing * (logSum - shiftedSum / classes);
             predictions[i] = best;
             if (best == labels[i]) {
                 right++;
@@ -112,8 +139,15 @@ public final class SoftmaxCrossEntropy {
         int n = forwardBatch * classes;
         logitsGrad = Buffers.atLeast(logitsGrad, n, "cross-entropy");
         System.arraycopy(probs, 0, logitsGrad, 0, n);
+        float onLabel = (float) (1 - smoothing);
+        float everywhere = (float) (smoothing / classes);
         for (int i = 0; i < forwardBatch; i++) {
-            logitsGrad[i * classes + labels[i]] -= 1f;
+            if (everywhere != 0f) {
+                for (int j = 0; j < classes; j++) {
+                    logitsGrad[i * classes + j] -= everywhere;
+                }
+            }
+            logitsGrad[i * classes + labels[i]] -= onLabel;
         }
         kernels.scale(n, 1f / divisor, logitsGrad, 0);
         return logitsGrad;
@@ -134,8 +168,10 @@ public final class SoftmaxCrossEntropy {
         return probs;
     }
 
-    /** A loss object of the same shape with its own buffers, for a model replica. */
+    /** A loss object of the same shape and smoothing with its own buffers, for a model replica. */
     public SoftmaxCrossEntropy replica() {
-        return new SoftmaxCrossEntropy(kernels, classes);
+        SoftmaxCrossEntropy copy = new SoftmaxCrossEntropy(kernels, classes);
+        copy.smoothing = smoothing;
+        return copy;
     }
 }

@@ -98,4 +98,53 @@ class SoftmaxCrossEntropyTest {
                 () -> ce.forward(new float[6], new int[] {0}, 2));
         assertTrue(shortLabels.getMessage().contains("1 labels for a batch of 2"), shortLabels.getMessage());
     }
+
+    /** PyTorch's definition written out: the mean over rows of -sum_j target_j * log softmax_j. */
+    private static double smoothedCrossEntropy(double[] logits, int n, int classes, int[] labels, double eps) {
+        double total = 0;
+        for (int b = 0; b < n; b++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < classes; j++) {
+                max = Math.max(max, logits[b * classes + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp(logits[b * classes + j] - max);
+            }
+            for (int j = 0; j < classes; j++) {
+                double target = (j == labels[b] ? 1 - eps : 0) + eps / classes;
+                double logSoftmax = logits[b * classes + j] - max - Math.log(sum);
+                total -= target * logSoftmax;
+            }
+        }
+        return total / n;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {TestKernels.SCALAR, TestKernels.SIMD})
+    void labelSmoothingMatchesItsDefinitionAndFiniteDifferences(String kernelsName) {
+        TensorKernels k = TestKernels.named(kernelsName);
+        Random rng = new Random(5);
+        int n = 3;
+        int classes = 10;
+        double eps = 0.1;
+        float[] logits = Checks.uniform(rng, n * classes, -5, 5);
+        int[] labels = {2, 9, 0};
+        SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy(k, classes);
+        ce.setLabelSmoothing(eps);
+        double[] x = Reference.toDouble(logits);
+        double loss = ce.forward(logits, labels, n);
+        assertEquals(smoothedCrossEntropy(x, n, classes, labels, eps), loss, 1e-6);
+        assertTrue(Math.abs(loss - Reference.crossEntropy(x, n, classes, labels)) > 1e-3, "smoothing changes the loss");
+        float[] g = ce.backward();
+        double[] numeric = Checks.numericGradient(v -> smoothedCrossEntropy(v, n, classes, labels, eps), x,
+                Checks.all(x.length));
+        Checks.assertClose("dlogits with smoothing", numeric, g, 1e-4, 1e-6);
+        assertEquals(eps, ce.replica().labelSmoothing());
+
+        ce.setLabelSmoothing(0);
+        assertEquals(Reference.crossEntropy(x, n, classes, labels), ce.forward(logits, labels, n), 1e-6);
+        assertThrows(IllegalArgumentException.class, () -> ce.setLabelSmoothing(1));
+        assertThrows(IllegalArgumentException.class, () -> ce.setLabelSmoothing(-0.1));
+    }
 }

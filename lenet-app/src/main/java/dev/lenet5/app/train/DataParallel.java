@@ -47,6 +47,7 @@ public final class DataParallel implements AutoCloseable {
     private boolean train;
     private int[] predictionsOut;
     private int predictionsOff;
+    private double labelSmoothing;
 
     public DataParallel(LeNet5 model, int threads) {
         if (threads < 1) {
@@ -74,6 +75,14 @@ public final class DataParallel implements AutoCloseable {
 
     public int threads() {
         return replicas.length;
+    }
+
+    /** Label smoothing for training steps; evaluation always measures the plain cross-entropy. */
+    public void setLabelSmoothing(double eps) {
+        for (LeNet5 replica : replicas) {
+            replica.setLabelSmoothing(eps);   // validates before anything is kept
+        }
+        this.labelSmoothing = eps;
     }
 
     /**
@@ -135,6 +144,7 @@ public final class DataParallel implements AutoCloseable {
             x = partImages[r];
             y = partLabels[r];
         }
+        replica.setLabelSmoothing(train ? labelSmoothing : 0);
         double mean = replica.forwardLoss(x, y, n);
         partLoss[r] = mean * n;
         partCorrect[r] = replica.correct();

@@ -120,6 +120,7 @@ public final class Trainer {
                 "schedule=" + schedule.describe()) + (config.augment().equals("none") ? "" : " (" + augmentation + ")"));
 
         try (DataParallel network = new DataParallel(model, threads)) {
+            network.setLabelSmoothing(config.labelSmoothing());
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
                 EpochMetrics m = trainEpoch(network, optimizer, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
