@@ -60,6 +60,14 @@ class GemmKernelTest {
             shapes.add(new Shape("direct edge", ta, tb, direct, 97, 11));
             shapes.add(new Shape("direct edge", ta, tb, direct + 1, 97, 11));
         }
+        // Last strips of every width: whole vectors (1, 2 or 3 of 4, 8 or 16 lanes) and partial ones,
+        // read in place (few rows) and packed (many rows).
+        for (int n : new int[]{4, 8, 16, 24, 32, 48, 52, 56, 80, 96, 112}) {
+            for (int t = 0; t < 4; t++) {
+                shapes.add(new Shape("edge strip", (t & 1) != 0, (t & 2) != 0, 9, n, 7));
+            }
+            shapes.add(new Shape("edge strip", false, false, direct + 3, n, 7));
+        }
         // Panels of B wider than NC (packed path: more rows than the in-place threshold).
         shapes.add(new Shape("n panels", false, false, direct + 1, KernelTuning.NC + 50, 3));
         shapes.add(new Shape("n panels", false, true, 9, KernelTuning.NC + 50, 3));
