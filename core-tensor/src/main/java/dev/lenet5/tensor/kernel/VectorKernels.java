@@ -75,6 +75,34 @@ final class VectorKernels implements TensorKernels {
         int tile = Math.max(mr * nr, KernelTuning.DOT_ROWS_A * KernelTuning.DOT_ROWS_B);
         this.workspace = new GemmWorkspace.PerThread(mcBlock * KernelTuning.KC, KernelTuning.KC * ncBlock,
                 KernelTuning.KC * nr, tile);
+        seedBranchProfiles();
+    }
+
+    /**
+     * Runs every micro-kernel once per row count and beta kind, and the dot kernel with and without a
+     * tail, on a tiny problem. The JIT compiles branches it has never seen taken as traps; on JDK 17
+     * taking one later (say beta != 0 once k exceeds KC) deoptimises the kernel, and the recompiled
+     * kernel was measured to stay 15x slower at times. With every path in the profile from the start,
+     * there is nothing to deoptimise.
+     */
+    private void seedBranchProfiles() {
+        int maxVectors = nr / L;
+        float[] a = new float[2 * mr];
+        float[] b = new float[2 * nr];
+        float[] c = new float[mr * nr];
+        float[] betas = {0f, 1f, 0.5f};
+        for (int vectors = 1; vectors <= maxVectors; vectors++) {
+            for (int rows = 1; rows <= mr; rows++) {
+                for (float beta : betas) {
+                    microKernel(vectors, 2, a, 0, b, 0, nr, c, 0, nr, beta, rows);
+                }
+            }
+        }
+        float[] x = new float[3 * L];
+        float[] out = new float[KernelTuning.DOT_ROWS_A * KernelTuning.DOT_ROWS_B];
+        for (int len : new int[]{L - 1, L, L + 1, 2 * L + 1}) {
+            dot3x4(len, x, 0, 0, 0, x, 0, 0, 0, 0, out);
+        }
     }
 
     // ---------------------------------------------------------------- construction
