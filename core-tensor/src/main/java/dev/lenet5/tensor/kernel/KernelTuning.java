@@ -18,13 +18,16 @@ final class KernelTuning {
      * widths the same 32 registers): 8 rows of A by 3 vectors of B, 24 accumulators + 3 B vectors + 1
      * broadcast = 28 registers. 24 independent FMA chains hide the 4-cycle FMA latency at 2 FMAs per
      * cycle with room to spare, and each step issues 24 FMAs for 3 vector loads and 8 broadcasts.
+     * The register-blocked kernels (kernel8x3 and its narrower edge versions, kernel6x2 and kernel6x1)
+     * are written out for exactly these shapes.
      */
     static final int WIDE_MR = 8;
     static final int WIDE_NR_VECTORS = 3;
 
     /**
      * Micro-kernel for a 16-register file (AVX2): 6 rows by 2 vectors, 12 accumulators + 2 + 1 = 15
-     * registers, the classic Haswell shape; the wide kernel would spill there.
+     * registers, the classic Haswell shape. The wide kernel spills there: with the JVM limited to AVX2
+     * (-XX:UseAVX=2) 512^3 ran at 55 GFLOP/s with 8x3 and 75 with 6x2.
      */
     static final int NARROW_MR = 6;
     static final int NARROW_NR_VECTORS = 2;
@@ -35,13 +38,17 @@ final class KernelTuning {
     // ---------------------------------------------------------------- GEMM cache blocks (Goto/BLIS)
 
     /**
-     * Depth of one packed panel. A KC x NR sliver of B (384 x 48 floats = 72 KiB at 512 bits) streams
-     * through L1 while the MR x KC sliver of A (12 KiB) stays there; 256 and 512 measured within a few
-     * percent of 384 on 512^3.
+     * Depth of one packed slice. The MR x KC sliver of A (8 x 384 floats = 12 KiB) fits L1 next to the
+     * B vectors streaming past it, and the KC x NR sliver of B (72 KiB at 512 bits) is reused from L2 by
+     * every A strip of the block. 256, 384 and 512 measured within noise (+-5%) on 512^3 and
+     * 1024^2 x 1024.
      */
     static final int KC = 384;
 
-    /** Rows of A packed at once (rounded down to a multiple of MR): 96 x 384 floats = 144 KiB, in L2. */
+    /**
+     * Rows of A packed at once (rounded down to a multiple of MR): 96 x 384 floats = 144 KiB, in L2. 192
+     * measured the same; the smaller block keeps each thread's workspace small.
+     */
     static final int MC = 96;
 
     /** Columns of B packed at once (rounded down to a multiple of NR): 384 x 2016 floats ~ 3 MiB, in L3. */
@@ -50,9 +57,10 @@ final class KernelTuning {
     /**
      * Up to this many rows of C, an untransposed B is read in place instead of packed. With few rows each
      * B element is used by only a few A strips, so packing (one extra read and write of B) costs more
-     * than it saves: the LeNet convolutions (6 or 16 output channels) gain 3x over packing, and rows up
-     * to 128 (the fully connected layers at batch 120) still measured 5-25% faster in place. At 256
-     * rows and beyond packing wins again.
+     * than it saves: the LeNet convolutions (6 or 16 output channels) ran 3x faster than with packing,
+     * and up to 128 rows (the fully connected layers at batch 120) in place still measured 5-25%
+     * faster. Beyond that packing is kept: no gain measured at 512^3, and a packed panel does not
+     * suffer from cache-set conflicts when ldb is a large power of two.
      */
     static final int DIRECT_B_MAX_M = 128;
 
@@ -60,12 +68,14 @@ final class KernelTuning {
      * {@code A * B^T} with both operands contiguous along k is done as blocked dot products when
      * {@code m * n} is at most this and k at least {@link #DOT_MIN_K}: the weight gradients of the
      * convolutions (6 x 25 and 16 x 150 outputs, k = output pixels) and long-k reductions in general.
-     * Larger outputs go through the packed path, which reuses loads across more accumulators.
+     * Packing B^T instead measured 10x slower for 6 x 25 x 784 (the packed path pads 25 columns to 48
+     * and 6 rows to 8). Larger outputs go through the packed path, which shares loads across more
+     * accumulators and needs no horizontal sums.
      */
     static final int DOT_MAX_MN = 4096;
     static final int DOT_MIN_K = 64;
 
-    /** Rows of A and of B in one dot-product register block: 3 x 4 = 12 vector accumulators. */
+    /** Rows of A and of B in one dot-product block (12 vector accumulators); dot3x4 is written for these. */
     static final int DOT_ROWS_A = 3;
     static final int DOT_ROWS_B = 4;
 
