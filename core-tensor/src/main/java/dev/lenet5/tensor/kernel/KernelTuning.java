@@ -75,13 +75,9 @@ final class KernelTuning {
     static final int DOT_MAX_MN = 4096;
     static final int DOT_MIN_K = 64;
 
-    /** Rows of A and of B in one dot-product block (12 vector accumulators); dot3x4 is written for these. */
-    static final int DOT_ROWS_A = 3;
-    static final int DOT_ROWS_B = 4;
-
     /**
-     * K is split into chunks of this many elements in the dot path so the 3 + 4 rows of a block
-     * (7 x 2048 floats = 56 KiB) stay in L2 while every block of the output visits them.
+     * K is split into chunks of this many elements in the dot path so the rows of a block (at most
+     * 4 + 4 rows x 2048 floats = 64 KiB) stay in L2 while every block of the output visits them.
      */
     static final int DOT_KC = 2048;
 }
