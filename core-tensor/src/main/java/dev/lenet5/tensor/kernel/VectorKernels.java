@@ -38,13 +38,15 @@ import jdk.incubator.vector.VectorSpecies;
  * op(B) is packed into NR-wide strips and alpha * op(A) into MR-tall strips ({@link GemmPacking}), and a
  * register-blocked micro-kernel computes one MR x NR tile of C with all its accumulators in registers
  * (broadcast one A value, FMA it into a row of NR/L vectors). Two shapes: 8 x 3 vectors for a 32-register
- * file, 6 x 2 vectors for 16 registers. Edge tiles: missing rows are simply not stored; a tile missing
- * columns is computed into a spare tile and merged. Two shortcuts for LeNet's skinny products:
+ * file, 6 x 2 vectors for 16 registers. Edge tiles: missing rows are simply not stored; the last strip
+ * of a panel uses a 1- or 2-vector kernel when that covers it, and a strip ending inside a vector is
+ * computed into a spare tile and merged. Two shortcuts for LeNet's skinny products:
  * <ul>
- *   <li>few rows of C and B not transposed (the convolutions' forward pass): B is read in place,
- *       vectorised along the long n dimension, instead of packed;</li>
+ *   <li>up to 128 rows of C with B not transposed (convolution forward passes, the fully connected
+ *       layers' gradients): B is read in place, vectorised along the long n dimension, not packed;</li>
  *   <li>{@code A * B^T} with a small C and a long k (the convolutions' weight gradients): blocked dot
- *       products along k, which is contiguous in both operands.</li>
+ *       products along k, which is contiguous in both operands, with their horizontal sums folded
+ *       together at the end.</li>
  * </ul>
  * Thread safety: instances are immutable; packing buffers come from a per-thread workspace created once
  * per thread, so concurrent calls from several threads are safe and steady-state calls do not allocate.
