@@ -1,6 +1,5 @@
 package dev.lenet5.app;
 
-import dev.lenet5.app.report.MisclassifiedGrid;
 import dev.lenet5.app.train.DataParallel;
 import dev.lenet5.app.train.Evaluation;
 import dev.lenet5.mnist.BatchIterator;
@@ -10,8 +9,6 @@ import dev.lenet5.nn.LeNet5;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,16 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
         stdout.println();
         stdout.print(e.confusion(LeNet5.CLASSES).format());
         if (out != null) {
-            e.confusion(LeNet5.CLASSES).write(out.resolve("confusion.txt"));
-            List<MisclassifiedGrid.Mistake> mistakes = new ArrayList<>();
-            for (int i = 0; i < e.size() && mistakes.size() < 100; i++) {
-                if (e.labels()[i] != e.predictions()[i]) {
-                    int idx = e.indices()[i];
-                    mistakes.add(new MisclassifiedGrid.Mistake(idx, test.rawImage(idx), test.rows(), test.cols(),
-                            e.labels()[i], e.predictions()[i]));
-                }
-            }
-            MisclassifiedGrid.write(out.resolve("misclassified.png"), mistakes, e.mistakes(), e.size());
+            e.writeReports(out, test);
             stdout.println("files: " + out.toAbsolutePath());
         }
         stdout.println(ResultLine.evaluate(e, kernels, threads));

@@ -1,6 +1,8 @@
 package dev.lenet5.app;
 
 import dev.lenet5.nn.LeNet5;
+import dev.lenet5.nn.io.SafeTensors;
+import dev.lenet5.nn.io.SafeTensorsException;
 import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.FileNotFoundException;
@@ -8,7 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Loads a saved LeNet-5 ({@code model.safetensors}, or a checkpoint, which holds the same tensors and more). */
+/** Loads a saved LeNet-5: {@code model.safetensors}, or a checkpoint, which holds the same tensors and more. */
 final class ModelFile {
 
     private ModelFile() {
@@ -19,15 +21,13 @@ final class ModelFile {
             throw new FileNotFoundException("the model file " + file + " does not exist");
         }
         LeNet5 model = new LeNet5(kernels, 0);
-        if (file.getFileName().toString().startsWith("checkpoint")) {
-            dev.lenet5.nn.io.SafeTensors.Contents c = dev.lenet5.nn.io.SafeTensors.read(file);
-            try {
-                StateDict.assign(c.tensors(), model.parameters(), true);
-            } catch (IllegalArgumentException e) {
-                throw new dev.lenet5.nn.io.SafeTensorsException(file + ": " + e.getMessage());
-            }
-        } else {
-            StateDict.load(file, model.parameters());
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        // A checkpoint also holds the optimiser's state; a model file must hold exactly the parameters.
+        boolean checkpoint = contents.metadata().containsKey("optimizer_steps");
+        try {
+            StateDict.assign(contents.tensors(), model.parameters(), checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw new SafeTensorsException(file + ": " + e.getMessage());
         }
         return model;
     }

@@ -1,7 +1,14 @@
 package dev.lenet5.app.train;
 
 import dev.lenet5.app.report.ConfusionMatrix;
+import dev.lenet5.app.report.MisclassifiedGrid;
 import dev.lenet5.mnist.BatchIterator;
+import dev.lenet5.mnist.ImageSet;
+import dev.lenet5.nn.LeNet5;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The network's predictions on a fixed set of images (validation or test), in the set's order.
@@ -14,6 +21,11 @@ import dev.lenet5.mnist.BatchIterator;
  * @param seconds     wall time of the pass
  */
 public record Evaluation(double loss, double accuracy, int[] indices, int[] labels, int[] predictions, double seconds) {
+
+    public static final String CONFUSION_FILE = "confusion.txt";
+    public static final String MISCLASSIFIED_FILE = "misclassified.png";
+    /** The largest number of misclassified digits drawn in {@code misclassified.png}. */
+    static final int MAX_DRAWN_MISTAKES = 100;
 
     public int size() {
         return indices.length;
@@ -35,6 +47,23 @@ public record Evaluation(double loss, double accuracy, int[] indices, int[] labe
             cm.add(labels[i], predictions[i]);
         }
         return cm;
+    }
+
+    /**
+     * Writes {@code confusion.txt} and {@code misclassified.png} (the first {@value #MAX_DRAWN_MISTAKES} mistakes
+     * in evaluation order, drawn from {@code images}, the set the indices refer to) into {@code dir}.
+     */
+    public void writeReports(Path dir, ImageSet images) throws IOException {
+        confusion(LeNet5.CLASSES).write(dir.resolve(CONFUSION_FILE));
+        List<MisclassifiedGrid.Mistake> drawn = new ArrayList<>();
+        for (int i = 0; i < size() && drawn.size() < MAX_DRAWN_MISTAKES; i++) {
+            if (labels[i] != predictions[i]) {
+                int idx = indices[i];
+                drawn.add(new MisclassifiedGrid.Mistake(idx, images.rawImage(idx), images.rows(), images.cols(),
+                        labels[i], predictions[i]));
+            }
+        }
+        MisclassifiedGrid.write(dir.resolve(MISCLASSIFIED_FILE), drawn, mistakes(), size());
     }
 
     /** Runs the network over every image of {@code batches} (in its given order, last partial batch kept). */

@@ -1,11 +1,9 @@
 package dev.lenet5.app.train;
 
 import dev.lenet5.app.TrainConfig;
-import dev.lenet5.app.report.ConfusionMatrix;
 import dev.lenet5.app.report.CurvesPlot;
 import dev.lenet5.app.report.EpochMetrics;
 import dev.lenet5.app.report.MetricsCsv;
-import dev.lenet5.app.report.MisclassifiedGrid;
 import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageFormat;
 import dev.lenet5.mnist.ImageSet;
@@ -36,13 +34,9 @@ public final class Trainer {
 
     /** Floats per image fed to the network: 28x28 MNIST padded to 32x32. */
     static final ImageFormat FORMAT = ImageFormat.LENET;
-    /** The largest number of misclassified digits drawn in {@code misclassified.png}. */
-    static final int MAX_DRAWN_MISTAKES = 100;
     public static final String MODEL_FILE = "model.safetensors";
     public static final String METRICS_FILE = "metrics.csv";
     public static final String CURVES_FILE = "curves.png";
-    public static final String MISCLASSIFIED_FILE = "misclassified.png";
-    public static final String CONFUSION_FILE = "confusion.txt";
 
     /** What a finished run reports. */
     public record Result(Evaluation test, List<EpochMetrics> history, double trainSeconds, long trainImages) {
@@ -128,7 +122,7 @@ public final class Trainer {
                 saveEpoch(model, optimizer, history, epoch);
             }
             Evaluation result = Evaluation.run(network, testBatches);
-            writeTestReports(result, test);
+            result.writeReports(out, test);
             double trainSeconds = 0;
             long images = 0;
             for (EpochMetrics m : history) {
@@ -176,20 +170,6 @@ public final class Trainer {
         StateDict.save(out.resolve(MODEL_FILE), model.parameters(), Map.of("epoch", Integer.toString(epoch),
                 "format", "pytorch-state-dict", "network", "lenet5"));
         Checkpoint.save(out.resolve(Checkpoint.FILE), model, optimizer, config, epoch);
-    }
-
-    private void writeTestReports(Evaluation result, ImageSet test) throws IOException {
-        ConfusionMatrix cm = result.confusion(LeNet5.CLASSES);
-        cm.write(out.resolve(CONFUSION_FILE));
-        List<MisclassifiedGrid.Mistake> mistakes = new ArrayList<>();
-        for (int i = 0; i < result.size() && mistakes.size() < MAX_DRAWN_MISTAKES; i++) {
-            if (result.labels()[i] != result.predictions()[i]) {
-                int idx = result.indices()[i];
-                mistakes.add(new MisclassifiedGrid.Mistake(idx, test.rawImage(idx), test.rows(), test.cols(),
-                        result.labels()[i], result.predictions()[i]));
-            }
-        }
-        MisclassifiedGrid.write(out.resolve(MISCLASSIFIED_FILE), mistakes, result.mistakes(), result.size());
     }
 
     private Optimizer optimizer(LeNet5 model) {
