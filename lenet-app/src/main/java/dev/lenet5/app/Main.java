@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
             "LeNet-5 on MNIST in pure Java, on SIMD kernels written with the Java Vector API.",
             "Without a subcommand it trains (same as 'train').",
             "Run with java --add-modules jdk.incubator.vector for the SIMD kernels (the scalar ones are used otherwise)."},
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  java --add-modules jdk.incubator.vector -jar lenet-app.jar",
@@ -29,7 +29,7 @@ public final class Main implements Runnable {
 
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
-    private static final Set<String> TOP_LEVEL = Set.of("train", "evaluate", "predict", "help",
+    private static final Set<String> TOP_LEVEL = Set.of("train", "evaluate", "predict", "bench", "help",
             "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {

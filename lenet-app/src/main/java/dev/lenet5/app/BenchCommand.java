@@ -1,0 +1,221 @@
+package dev.lenet5.app;
+
+import dev.lenet5.bench.BenchResult;
+import dev.lenet5.bench.BenchSuite;
+import dev.lenet5.bench.ComparisonTable;
+import dev.lenet5.bench.JmhJson;
+import dev.lenet5.bench.MachineInfo;
+import dev.lenet5.bench.SpeedupChart;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench}: runs the bench module's JMH benchmarks in forked JVMs (which add the Vector API module
+ * themselves) and prints the scalar vs SIMD table with one header line saying where the numbers came from.
+ * Short runs by default (about two minutes for the default suite); {@code --full} for numbers to publish.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        description = {"Measure the scalar and SIMD kernels with JMH and print a comparison table: benchmark, shape,"
+                + " scalar and SIMD time (images/s for the whole network), speed-up, SIMD GFLOP/s and % of the FMA"
+                + " peak measured in the same run.",
+            "Suites: conv (default: conv1/conv2 forward and backward at batch 120 and 1, the conv2 GEMM, the peak),"
+                + " layers (every layer and phase), gemm, training (LeNet-5 training step and inference, 1 and 2"
+                + " threads), all."},
+        footer = {"", "Examples:",
+            "  java --add-modules jdk.incubator.vector -jar lenet-app.jar bench",
+            "  java --add-modules jdk.incubator.vector -jar lenet-app.jar bench --full --json bench.json --plot bench.png",
+            "  java --add-modules jdk.incubator.vector -jar lenet-app.jar bench --suite training --gc",
+            "  java -jar lenet-app.jar bench --include 'ConvBenchmark.forward$' -p conv=conv2 -p batch=120",
+            "  java -jar lenet-app.jar bench --from-json bench.json --plot docs/bench-scalar-vs-simd.png"})
+final class BenchCommand implements Callable<Integer> {
+
+    /** Short default: one fork, 3 x 1 s warm-up, 3 x 1 s measurement. */
+    static final int SHORT_FORKS = 1;
+    static final int SHORT_WARMUP = 3;
+    static final int SHORT_ITERATIONS = 3;
+    /** {@code --full}: the classes' own settings, 3 forks of 5 x 1 s warm-up and 5 x 1 s measurement. */
+    static final int FULL_FORKS = 3;
+    static final int FULL_WARMUP = 5;
+    static final int FULL_ITERATIONS = 5;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--suite", defaultValue = "conv", paramLabel = "NAME",
+            description = "conv, layers, gemm, training or all (default: ${DEFAULT-VALUE})")
+    String suite;
+
+    @Option(names = "--include", paramLabel = "REGEX",
+            description = "run the benchmarks whose name matches REGEX instead of the suite's (repeatable),"
+                    + " e.g. 'ConvBenchmark.backward$'")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=V1,V2",
+            description = "benchmark parameter values replacing the suite's or the class's (repeatable), e.g."
+                    + " -p conv=conv2 -p batch=120 -p kernels=scalar,simd-256 -p threads=2")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--full", description = "long run for numbers to publish: 3 forks, 5 x 1 s warm-up, 5 x 1 s"
+            + " measurement (default: 1 fork, 3 x 1 s, 3 x 1 s)")
+    boolean full;
+
+    @Option(names = "--forks", paramLabel = "N", description = "forked JVMs per benchmark (0 runs in this JVM: quick"
+            + " checks only)")
+    Integer forks;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "warm-up iterations per fork")
+    Integer warmup;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "measurement iterations per fork")
+    Integer iterations;
+
+    @Option(names = "--time", paramLabel = "TIME", description = "length of each iteration, e.g. 1s or 200ms"
+            + " (default: 1s)")
+    String time;
+
+    @Option(names = "--gc", description = "add JMH's GC profiler: the table shows the bytes allocated per operation"
+            + " on the SIMD path (0 is the goal)")
+    boolean gc;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write JMH's JSON result file")
+    Path json;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "draw the SIMD/scalar speed-ups as a PNG bar chart")
+    Path plot;
+
+    @Option(names = "--from-json", paramLabel = "FILE", description = "run nothing: print the table (and --plot) from"
+            + " the JSON file of an earlier run")
+    Path fromJson;
+
+    @Option(names = {"-v", "--verbose"}, description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<BenchResult> results;
+        String jdk;
+        if (fromJson != null) {
+            if (json != null) {
+                throw new ParameterException(spec.commandLine(), "--from-json reads an earlier run; --json writes a new"
+                        + " one: give one of them");
+            }
+            results = JmhJson.read(fromJson);
+            jdk = results.stream().map(BenchResult::jdk).filter(v -> !v.isEmpty()).findFirst().orElse("unknown")
+                    + " (from " + fromJson + ")";
+        } else {
+            Options options = jmhOptions();
+            Collection<RunResult> run;
+            try {
+                run = new Runner(options).run();
+            } catch (RunnerException e) {
+                throw new IllegalStateException("the benchmark run failed (JMH's output above says which benchmark and"
+                        + " why): " + e.getMessage(), e);
+            }
+            results = BenchResult.of(run);
+            jdk = MachineInfo.jdk();
+        }
+        String header = MachineInfo.header(jdk);
+        List<ComparisonTable.Row> rows = ComparisonTable.rows(results);
+        out.println();
+        out.println(header);
+        out.print(ComparisonTable.format(rows, ComparisonTable.peakGflops(results)));
+        String peers = ComparisonTable.formatPeers(rows);
+        if (!peers.isEmpty()) {
+            out.println();
+            out.print(peers);
+        }
+        if (json != null) {
+            out.println("JMH results: " + json);
+        }
+        if (plot != null) {
+            SpeedupChart.write(plot, rows, header);
+            out.println("chart: " + plot);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The JMH options these command-line options ask for; checks them first (usage errors name the option). */
+    Options jmhOptions() {
+        BenchSuite chosen = Errors.usage(spec, () -> BenchSuite.parse(suite));
+        int f = check("--forks", forks != null ? forks : full ? FULL_FORKS : SHORT_FORKS, 0);
+        int w = check("--warmup", warmup != null ? warmup : full ? FULL_WARMUP : SHORT_WARMUP, 0);
+        int i = check("--iterations", iterations != null ? iterations : full ? FULL_ITERATIONS : SHORT_ITERATIONS, 1);
+        TimeValue t = Errors.usage(spec, () -> iterationTime(time));
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .forks(f)
+                .warmupIterations(w)
+                .warmupTime(t)
+                .measurementIterations(i)
+                .measurementTime(t)
+                .shouldFailOnError(true);
+        for (String include : includes.isEmpty() ? chosen.includes() : includes) {
+            b.include(include);
+        }
+        if (includes.isEmpty()) {
+            chosen.params().forEach((name, values) -> b.param(name, values.toArray(new String[0])));
+        }
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            String[] values = p.getValue().split(",", -1);
+            for (String v : values) {
+                if (v.isBlank()) {
+                    throw new ParameterException(spec.commandLine(), "-p " + p.getKey() + "=" + p.getValue()
+                            + ": empty value; give NAME=V1,V2");
+                }
+            }
+            b.param(p.getKey(), values);
+        }
+        if (gc) {
+            b.addProfiler(GCProfiler.class);
+        }
+        if (json != null) {
+            b.resultFormat(ResultFormatType.JSON).result(json.toString());
+        }
+        return b.build();
+    }
+
+    private int check(String option, int value, int min) {
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    /** {@code 1s}, {@code 200ms}, {@code 2 s}; default 1 s. */
+    static TimeValue iterationTime(String text) {
+        if (text == null) {
+            return TimeValue.seconds(1);
+        }
+        TimeValue t;
+        try {
+            t = TimeValue.fromString(text.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--time must be a duration such as 1s or 200ms, got '" + text + "'");
+        }
+        if (t.getTime() <= 0) {
+            throw new IllegalArgumentException("--time must be positive, got '" + text + "'");
+        }
+        return t;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.lenet5.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lenet5.tensor.kernel.Kernels;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+
+/** The bench command's options become the right JMH options; its table and chart come from results. */
+class BenchCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static Options options(String... args) {
+        CommandLine cli = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        String[] all = new String[args.length + 1];
+        all[0] = "bench";
+        System.arraycopy(args, 0, all, 1, args.length);
+        CommandLine.ParseResult parsed = cli.parseArgs(all);
+        BenchCommand command = parsed.subcommand().commandSpec().commandLine().getCommand();
+        return command.jmhOptions();
+    }
+
+    @Test
+    void defaultsAreTheShortConvComparison() {
+        Options o = options();
+        assertEquals(1, o.getForkCount().get());
+        assertEquals(3, o.getWarmupIterations().get());
+        assertEquals(3, o.getMeasurementIterations().get());
+        assertEquals(TimeValue.seconds(1), o.getMeasurementTime().get());
+        assertEquals(List.of("ConvBenchmark\\.(forward|backward)$", "GemmBenchmark\\.sgemm$", "PeakFmaBenchmark\\.vectorFma$"),
+                o.getIncludes());
+        assertEquals(List.of("conv1", "conv2"), new ArrayList<>(o.getParameter("conv").get()));
+        assertEquals(List.of("120", "1"), new ArrayList<>(o.getParameter("batch").get()));
+        assertEquals(List.of("conv2_fwd"), new ArrayList<>(o.getParameter("shape").get()));
+        assertFalse(o.getParameter("kernels").hasValue(), "the classes pair scalar and simd themselves");
+        assertTrue(o.getProfilers().isEmpty());
+        assertFalse(o.getResult().hasValue());
+        assertTrue(o.shouldFailOnError().get(), "a wrong kernel fails the run instead of reporting a number");
+    }
+
+    @Test
+    void fullAndExplicitSettings() {
+        Options full = options("--full", "--suite", "training");
+        assertEquals(3, full.getForkCount().get());
+        assertEquals(5, full.getWarmupIterations().get());
+        assertEquals(5, full.getMeasurementIterations().get());
+        assertTrue(full.getIncludes().contains("TrainingStepBenchmark\\."));
+        assertFalse(full.getParameter("conv").hasValue());
+
+        Path json = tmp.resolve("r.json");
+        Options o = options("--full", "--forks", "2", "--warmup", "0", "--iterations", "4", "--time", "200ms",
+                "--include", "ConvBenchmark.forward$", "-p", "conv=odd", "-p", "kernels=scalar,simd-256", "--gc",
+                "--json", json.toString());
+        assertEquals(2, o.getForkCount().get());
+        assertEquals(0, o.getWarmupIterations().get());
+        assertEquals(4, o.getMeasurementIterations().get());
+        assertEquals(new TimeValue(200, TimeUnit.MILLISECONDS), o.getWarmupTime().get());
+        assertEquals(List.of("ConvBenchmark.forward$"), o.getIncludes());
+        assertFalse(o.getParameter("batch").hasValue(), "--include drops the suite's parameters");
+        assertEquals(List.of("odd"), new ArrayList<>(o.getParameter("conv").get()));
+        assertEquals(List.of("scalar", "simd-256"), new ArrayList<>(o.getParameter("kernels").get()));
+        assertEquals(1, o.getProfilers().size());
+        assertEquals(ResultFormatType.JSON, o.getResultFormat().get());
+        assertEquals(json.toString(), o.getResult().get());
+    }
+
+    private static void assertUsageError(String fragment, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "bench";
+        System.arraycopy(args, 0, all, 1, args.length);
+        AppRun run = AppRun.of(all);
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().startsWith("error: ") && run.err().contains(fragment), () -> fragment + " in\n" + run);
+        assertFalse(run.err().contains("\tat "), run::toString);
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertUsageError("unknown benchmark suite 'quick'", "--suite", "quick");
+        assertUsageError("--iterations must be at least 1, got 0", "--iterations", "0");
+        assertUsageError("--forks must be at least 0, got -1", "--forks", "-1");
+        assertUsageError("--time must be a duration such as 1s or 200ms, got 'soon'", "--time", "soon");
+        assertUsageError("-p conv=conv1,: empty value", "-p", "conv=conv1,");
+        assertUsageError("give one of them", "--from-json", "a.json", "--json", "b.json");
+    }
+
+    private Path sampleRun() throws IOException {
+        try (InputStream in = BenchCommandTest.class.getResourceAsStream("bench-sample-run.json")) {
+            return Files.write(tmp.resolve("run.json"), in.readAllBytes());
+        }
+    }
+
+    @Test
+    void redrawsTheTableAndChartFromAnEarlierRun() throws IOException {
+        Path png = tmp.resolve("chart.png");
+        AppRun run = AppRun.of("bench", "--from-json", sampleRun().toString(), "--plot", png.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        String[] lines = run.out().strip().split("\\R");
+        assertTrue(lines[0].startsWith("CPU ") && lines[0].contains("JDK 17.0.15 (from "), lines[0]);
+        assertTrue(lines[1].startsWith("benchmark"), lines[1]);
+        assertTrue(run.out().contains("inference"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("conv forward") && l.contains("conv2 6x14x14>16 k5 b1")
+                && l.contains("166 us") && l.contains("931 us") && l.contains("0.2x")), run.out());
+        assertTrue(run.out().contains("chart: " + png), run.out());
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertTrue(image.getWidth() > 500 && image.getHeight() > 150);
+    }
+
+    @Test
+    void aMissingResultFileIsAFailure() {
+        AppRun run = AppRun.of("bench", "--from-json", tmp.resolve("none.json").toString());
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("none.json"), run::toString);
+    }
+
+    /** One tiny real run through JMH, in this JVM (--forks 0) so it takes about a second. */
+    @Test
+    void runsJmhAndPrintsTheComparison() {
+        String kernels = Kernels.vectorModulePresent() ? "scalar,simd" : "scalar";
+        AppRun run = AppRun.of("bench", "--include", "ConvBenchmark.forward$", "-p", "conv=conv2", "-p", "batch=1",
+                "-p", "kernels=" + kernels, "--forks", "0", "--warmup", "0", "--iterations", "1", "--time", "100ms");
+        assertEquals(0, run.exitCode(), run::toString);
+        String row = run.out().lines().filter(l -> l.startsWith("conv forward")).findFirst().orElse("");
+        assertTrue(row.contains("conv2 6x14x14>16 k5 b1"), run.out());
+        if (Kernels.vectorModulePresent()) {
+            assertTrue(row.matches(".*\\d\\.\\dx.*"), "a speed-up: " + row);
+        }
+    }
+}
