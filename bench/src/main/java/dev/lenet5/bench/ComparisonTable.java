@@ -2,6 +2,7 @@ package dev.lenet5.bench;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,11 @@ public final class ComparisonTable {
 
     /** Variant name of the peer's results (they have no {@code kernels} parameter). */
     public static final String PYTORCH = "pytorch";
+
+    /** Layers in network order and forward before backward, then the kernels, then the whole network. */
+    private static final List<String> ORDER = List.of("conv forward", "conv backward", "conv fwd+bwd",
+            "maxpool forward", "maxpool backward", "maxpool fwd+bwd", "linear forward", "linear backward",
+            "linear fwd+bwd", "sgemm", "im2col", "col2im", "train step", "inference");
 
     /** One benchmark and shape: its results by variant ({@code scalar}, {@code simd}, {@code pytorch}, ...). */
     public record Row(Workloads.Workload workload, Map<String, BenchResult> byVariant) {
@@ -77,7 +83,11 @@ public final class ComparisonTable {
         return Double.NaN;
     }
 
-    /** Rows in the order their benchmarks first appear; the peak benchmarks are the yardstick, not rows. */
+    /**
+     * Rows grouped by benchmark in a fixed order (layers in network order, forward before backward, then the
+     * kernels and the whole network), shapes in the order they ran; the peak benchmarks are the yardstick,
+     * not rows.
+     */
     public static List<Row> rows(Collection<BenchResult> results) {
         Map<String, Workloads.Workload> workloads = new LinkedHashMap<>();
         Map<String, Map<String, BenchResult>> variants = new LinkedHashMap<>();
@@ -92,7 +102,13 @@ public final class ComparisonTable {
         }
         List<Row> rows = new ArrayList<>();
         workloads.forEach((key, w) -> rows.add(new Row(w, variants.get(key))));
+        rows.sort(Comparator.comparingInt(r -> rank(r.workload().name())));   // stable: shapes keep run order
         return rows;
+    }
+
+    private static int rank(String name) {
+        int i = ORDER.indexOf(name);
+        return i < 0 ? ORDER.size() : i;
     }
 
     private static String variant(BenchResult r) {

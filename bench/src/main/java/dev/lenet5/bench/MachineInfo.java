@@ -67,9 +67,15 @@ public final class MachineInfo {
         }
     }
 
-    /** {@code CPU ... | 2 cores | JDK ... | simd-256 (256-bit vectors) | load 1.20}. */
+    /** {@code CPU ... | 2 cores | JDK ... | simd-256 (256-bit vectors) | load 1.20}: this machine now. */
     public static String header(String jdk) {
         return header(cpuModel(), Runtime.getRuntime().availableProcessors(), jdk, vectors(), loadAverage());
+    }
+
+    /** The header for results read back from a file: this machine, but no load figure (it would be today's). */
+    public static String headerForSavedRun(String jdk) {
+        return String.format(Locale.ROOT, "CPU %s | %d cores | JDK %s | %s", cpuModel(),
+                Runtime.getRuntime().availableProcessors(), jdk, vectors());
     }
 
     static String header(String cpu, int cores, String jdk, String vectors, double load) {

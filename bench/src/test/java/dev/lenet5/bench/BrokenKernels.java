@@ -1,41 +1,47 @@
 package dev.lenet5.bench;
 
 import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
 
 import dev.lenet5.tensor.kernel.ScalarKernels;
 import dev.lenet5.tensor.kernel.TensorKernels;
 
-/** Scalar kernels with one deliberate fault, to show that the benchmarks' setup checks catch it. */
+/** Scalar kernels with deliberate faults, to show that the benchmarks' setup checks catch them. */
 final class BrokenKernels {
+
+    /** Per kernel: the argument positions of its output array and that array's offset, and the entry hit. */
+    private static final Map<String, int[]> OUTPUTS = Map.of(
+            "sgemm", new int[]{13, 14, 1},            // C[1]
+            "convForward", new int[]{10, 11, 1},      // y[1]
+            "convBackward", new int[]{11, 12, 0},     // dw[0]
+            "col2im", new int[]{4, 5, 2},             // x[2]
+            "maxPoolForward", new int[]{7, 8, 0});    // y[0]
 
     private BrokenKernels() {
     }
 
     /**
-     * Scalar kernels except that every call of {@code method} then adds {@code delta} to one entry of its
-     * output: sgemm's C[1], maxPoolForward's y[0], col2im's x[2].
+     * Scalar kernels except that each call of one of {@code methods} then adds {@code delta} to one entry of
+     * its output. Naming several kernels that can do the same job (sgemm and convForward) breaks a layer
+     * whichever of them it happens to use.
      */
-    static TensorKernels adding(String method, float delta) {
+    static TensorKernels adding(float delta, String... methods) {
+        List<String> broken = List.of(methods);
+        for (String m : broken) {
+            if (!OUTPUTS.containsKey(m)) {
+                throw new IllegalArgumentException("no fault defined for " + m);
+            }
+        }
         return (TensorKernels) Proxy.newProxyInstance(TensorKernels.class.getClassLoader(),
                 new Class<?>[]{TensorKernels.class}, (proxy, m, args) -> {
                     if (m.getName().equals("name")) {
-                        return "broken-" + method;
+                        return "broken-" + String.join("-", broken);
                     }
                     Object result = m.invoke(ScalarKernels.INSTANCE, args);
-                    if (m.getName().equals(method)) {
-                        switch (method) {
-                            case "sgemm":
-                                ((float[]) args[13])[(int) args[14] + 1] += delta;
-                                break;
-                            case "maxPoolForward":
-                                ((float[]) args[7])[(int) args[8]] += delta;
-                                break;
-                            case "col2im":
-                                ((float[]) args[4])[(int) args[5] + 2] += delta;
-                                break;
-                            default:
-                                throw new IllegalArgumentException("no fault defined for " + method);
-                        }
+                    if (broken.contains(m.getName())) {
+                        int[] out = OUTPUTS.get(m.getName());
+                        ((float[]) args[out[0]])[(int) args[out[1]] + out[2]] += delta;
                     }
                     return result;
                 });

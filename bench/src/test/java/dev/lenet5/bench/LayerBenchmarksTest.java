@@ -82,19 +82,22 @@ class LayerBenchmarksTest {
     }
 
     @Test
-    void convCheckRejectsAGemmOffByOneThousandth() {
+    void convCheckRejectsAKernelOffByOneThousandth() {
         for (ConvCase c : ConvCase.values()) {
             float[] x = random(3 * c.geometry().inputSize(), 1);
             float[] dy = random(3 * c.outChannels() * c.geometry().outPixels(), 2);
             assertDoesNotThrow(() -> ConvBenchmark.verify(c, ScalarKernels.INSTANCE, 3, x, dy));
+            // The layer may lower to sgemm or call a direct convolution kernel: break both.
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> ConvBenchmark.verify(c, BrokenKernels.adding("sgemm", 1e-3f), 3, x, dy));
-            assertTrue(e.getMessage().startsWith("ConvBenchmark setup: broken-sgemm " + c.paramName() + " batch 3"),
-                    e.getMessage());
-            // A fault only in the input gradient's col2im is caught too.
+                    () -> ConvBenchmark.verify(c, BrokenKernels.adding(1e-3f, "sgemm", "convForward"), 3, x, dy));
+            assertTrue(e.getMessage().startsWith("ConvBenchmark setup: broken-sgemm-convForward " + c.paramName()
+                    + " batch 3 forward output"), e.getMessage());
+            // A fault only in the backward pass is caught too. The weight gradient sums thousands of products
+            // (tolerance about 1e-3 of its largest entry, about 20 here), so the fault is 0.1: still far below
+            // what a kernel that reads a wrong element gets wrong.
             e = assertThrows(IllegalStateException.class,
-                    () -> ConvBenchmark.verify(c, BrokenKernels.adding("col2im", 1e-3f), 3, x, dy));
-            assertTrue(e.getMessage().contains("input gradient"), e.getMessage());
+                    () -> ConvBenchmark.verify(c, BrokenKernels.adding(0.1f, "col2im", "convBackward"), 3, x, dy));
+            assertTrue(e.getMessage().contains("gradient"), e.getMessage());
         }
     }
 
@@ -107,7 +110,7 @@ class LayerBenchmarksTest {
             assertDoesNotThrow(() -> PoolBenchmark.verify(c, ScalarKernels.INSTANCE, 2, x, dy));
             // One ulp-sized change is already too much for a kernel that only compares and copies.
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> PoolBenchmark.verify(c, BrokenKernels.adding("maxPoolForward", 1e-6f), 2, x, dy));
+                    () -> PoolBenchmark.verify(c, BrokenKernels.adding(1e-6f, "maxPoolForward"), 2, x, dy));
             assertTrue(e.getMessage().contains("forward output"), e.getMessage());
         }
     }
@@ -119,7 +122,7 @@ class LayerBenchmarksTest {
             float[] dy = random(5 * c.out(), 6);
             assertDoesNotThrow(() -> LinearBenchmark.verify(c, ScalarKernels.INSTANCE, 5, x, dy));
             assertThrows(IllegalStateException.class,
-                    () -> LinearBenchmark.verify(c, BrokenKernels.adding("sgemm", 1e-3f), 5, x, dy));
+                    () -> LinearBenchmark.verify(c, BrokenKernels.adding(1e-3f, "sgemm"), 5, x, dy));
         }
     }
 

@@ -75,8 +75,8 @@ class NetworkBenchmarksTest {
         assertDoesNotThrow(() -> LeNetCheck.verify("test", ScalarKernels.INSTANCE, threads, 3,
                 batches.images(0), batches.labels(0), 24));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> LeNetCheck.verify("test",
-                BrokenKernels.adding("sgemm", 1e-2f), threads, 3, batches.images(0), batches.labels(0), 24));
-        assertTrue(e.getMessage().startsWith("test: broken-sgemm with " + threads + " thread(s)"), e.getMessage());
+                BrokenKernels.adding(1e-2f, "sgemm", "convForward"), threads, 3, batches.images(0), batches.labels(0), 24));
+        assertTrue(e.getMessage().startsWith("test: broken-sgemm-convForward with " + threads + " thread(s)"), e.getMessage());
     }
 
     @Test

@@ -117,6 +117,19 @@ class ReportTest {
     }
 
     @Test
+    void rowsFollowTheNetworkForwardBeforeBackwardShapesInRunOrder() {
+        List<ComparisonTable.Row> rows = ComparisonTable.rows(List.of(
+                result("GemmBenchmark.sgemm", Map.of("shape", "conv2_fwd", "kernels", "simd"), 1, "ops/s"),
+                result("ConvBenchmark.backward", Map.of("batch", "1", "conv", "conv1", "kernels", "simd"), 1, "us/op"),
+                result("ConvBenchmark.forward", Map.of("batch", "120", "conv", "conv2", "kernels", "simd"), 1, "us/op"),
+                result("ConvBenchmark.forward", Map.of("batch", "120", "conv", "conv1", "kernels", "simd"), 1, "us/op"),
+                result("ConvBenchmark.forward", Map.of("batch", "120", "conv", "conv2", "kernels", "scalar"), 1, "us/op")));
+        assertEquals(List.of("conv forward conv2", "conv forward conv1", "conv backward conv1", "sgemm conv2_fwd"),
+                rows.stream().map(r -> r.workload().name() + " " + r.workload().shape().split(" ")[0])
+                        .collect(java.util.stream.Collectors.toList()));
+    }
+
+    @Test
     void missingHalvesAndNoPeakShowDashes() {
         List<ComparisonTable.Row> rows = ComparisonTable.rows(List.of(
                 new BenchResult("dev.lenet5.bench.ConvBenchmark.forward", Map.of("batch", "1", "conv", "conv1",
@@ -189,6 +202,8 @@ class ReportTest {
         assertEquals("CPU X | 2 cores | JDK 17.0.1 | simd-256 (256-bit vectors) | load 0.50",
                 MachineInfo.header("X", 2, "17.0.1", "simd-256 (256-bit vectors)", 0.5));
         assertTrue(MachineInfo.header("17").contains(" cores | JDK 17 | "));
+        assertTrue(MachineInfo.header("17").contains(" | load "));
+        assertFalse(MachineInfo.headerForSavedRun("17").contains("load"), "today's load says nothing about a saved run");
     }
 
     @Test

@@ -135,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
             results = BenchResult.of(run);
             jdk = MachineInfo.jdk();
         }
-        String header = MachineInfo.header(jdk);
+        String header = fromJson != null ? MachineInfo.headerForSavedRun(jdk) : MachineInfo.header(jdk);
         List<ComparisonTable.Row> rows = ComparisonTable.rows(results);
         out.println();
         out.println(header);

@@ -116,6 +116,7 @@ class BenchCommandTest {
         assertEquals(0, run.exitCode(), run::toString);
         String[] lines = run.out().strip().split("\\R");
         assertTrue(lines[0].startsWith("CPU ") && lines[0].contains("JDK 17.0.15 (from "), lines[0]);
+        assertFalse(lines[0].contains("load"), lines[0]);
         assertTrue(lines[1].startsWith("benchmark"), lines[1]);
         assertTrue(run.out().contains("inference"), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.startsWith("conv forward") && l.contains("conv2 6x14x14>16 k5 b1")
