@@ -29,13 +29,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Score: images per second (one operation is one image), directly comparable with
  * {@code PeerBenchmark.inferenceBatch120} / {@code inferenceBatch500}. The setup checks the network against
- * the scalar reference first.
+ * the scalar reference first. Ten warm-up iterations, as {@link TrainingStepBenchmark} explains.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
-@Warmup(iterations = 5, time = 1)
+@Warmup(iterations = 10, time = 1)   // see the class comment
 @Measurement(iterations = 5, time = 1)
 public class InferenceBenchmark {
 

@@ -34,12 +34,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Each measurement iteration starts from freshly initialised weights and Adam state, so every iteration
  * measures the opening steps of a run, as at the start of training, and a long run cannot drift the weights
  * into a regime the training program never sees. The setup checks the step against the scalar reference.
+ *
+ * <p>Ten warm-up iterations, not five: a step calls a dozen different kernels, and the Vector API code only
+ * stops boxing vectors (allocating) once C2 has compiled and inlined all of them, which on two loaded cores
+ * took several hundred steps. {@code -prof gc} shows whether it got there: 0 B/op in steady state.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
-@Warmup(iterations = 5, time = 1)
+@Warmup(iterations = 10, time = 1)   // see the class comment
 @Measurement(iterations = 5, time = 1)
 public class TrainingStepBenchmark {
 

@@ -72,7 +72,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 3, jvmArgsAppend = {"-Xmx2g", "-Dai.djl.offline=true"})
-@Warmup(iterations = 5, time = 1)
+@Warmup(iterations = 10, time = 1)   // as ours, which needs them for the JIT
 @Measurement(iterations = 5, time = 1)
 public class PeerBenchmark {
 

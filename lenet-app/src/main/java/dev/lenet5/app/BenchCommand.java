@@ -53,10 +53,6 @@ final class BenchCommand implements Callable<Integer> {
     static final int SHORT_FORKS = 1;
     static final int SHORT_WARMUP = 3;
     static final int SHORT_ITERATIONS = 3;
-    /** {@code --full}: the classes' own settings, 3 forks of 5 x 1 s warm-up and 5 x 1 s measurement. */
-    static final int FULL_FORKS = 3;
-    static final int FULL_WARMUP = 5;
-    static final int FULL_ITERATIONS = 5;
 
     @Spec
     CommandSpec spec;
@@ -75,8 +71,9 @@ final class BenchCommand implements Callable<Integer> {
                     + " -p conv=conv2 -p batch=120 -p kernels=scalar,simd-256 -p threads=2")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--full", description = "long run for numbers to publish: 3 forks, 5 x 1 s warm-up, 5 x 1 s"
-            + " measurement (default: 1 fork, 3 x 1 s, 3 x 1 s)")
+    @Option(names = "--full", description = "long run for numbers to publish, with the benchmark classes' own settings:"
+            + " 3 forks, 5 x 1 s warm-up (10 for the whole network), 5 x 1 s measurement (default: 1 fork, 3 x 1 s,"
+            + " 3 x 1 s)")
     boolean full;
 
     @Option(names = "--forks", paramLabel = "N", description = "forked JVMs per benchmark (0 runs in this JVM: quick"
@@ -159,17 +156,21 @@ final class BenchCommand implements Callable<Integer> {
     /** The JMH options these command-line options ask for; checks them first (usage errors name the option). */
     Options jmhOptions() {
         BenchSuite chosen = Errors.usage(spec, () -> BenchSuite.parse(suite));
-        int f = check("--forks", forks != null ? forks : full ? FULL_FORKS : SHORT_FORKS, 0);
-        int w = check("--warmup", warmup != null ? warmup : full ? FULL_WARMUP : SHORT_WARMUP, 0);
-        int i = check("--iterations", iterations != null ? iterations : full ? FULL_ITERATIONS : SHORT_ITERATIONS, 1);
-        TimeValue t = Errors.usage(spec, () -> iterationTime(time));
-        ChainedOptionsBuilder b = new OptionsBuilder()
-                .forks(f)
-                .warmupIterations(w)
-                .warmupTime(t)
-                .measurementIterations(i)
-                .measurementTime(t)
-                .shouldFailOnError(true);
+        ChainedOptionsBuilder b = new OptionsBuilder().shouldFailOnError(true);
+        // --full leaves what is not given explicitly to the classes' annotations.
+        if (forks != null || !full) {
+            b.forks(check("--forks", forks != null ? forks : SHORT_FORKS, 0));
+        }
+        if (warmup != null || !full) {
+            b.warmupIterations(check("--warmup", warmup != null ? warmup : SHORT_WARMUP, 0));
+        }
+        if (iterations != null || !full) {
+            b.measurementIterations(check("--iterations", iterations != null ? iterations : SHORT_ITERATIONS, 1));
+        }
+        if (time != null || !full) {
+            TimeValue t = Errors.usage(spec, () -> iterationTime(time));
+            b.warmupTime(t).measurementTime(t);
+        }
         for (String include : includes.isEmpty() ? chosen.includes() : includes) {
             b.include(include);
         }

@@ -60,9 +60,11 @@ class BenchCommandTest {
     @Test
     void fullAndExplicitSettings() {
         Options full = options("--full", "--suite", "training");
-        assertEquals(3, full.getForkCount().get());
-        assertEquals(5, full.getWarmupIterations().get());
-        assertEquals(5, full.getMeasurementIterations().get());
+        // The classes' annotations decide: 3 forks, 5 (or 10) warm-up and 5 measurement iterations of 1 s.
+        assertFalse(full.getForkCount().hasValue());
+        assertFalse(full.getWarmupIterations().hasValue());
+        assertFalse(full.getMeasurementIterations().hasValue());
+        assertFalse(full.getMeasurementTime().hasValue());
         assertTrue(full.getIncludes().contains("TrainingStepBenchmark\\."));
         assertFalse(full.getParameter("conv").hasValue());
 
