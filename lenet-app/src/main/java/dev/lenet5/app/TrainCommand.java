@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Options that define the run; taken from the checkpoint on --resume and refused if given again. */
     static final List<String> RECIPE_OPTIONS = List.of("--batch-size", "--lr", "--optimizer", "--momentum", "--nesterov",
             "--weight-decay", "--seed", "--train-images", "--val-images", "--test-images", "--augment", "--schedule",
-            "--warmup", "--label-smoothing");
+            "--warmup", "--label-smoothing", "--ema");
 
     @Spec
     CommandSpec spec;
@@ -90,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "label smoothing of the cross-entropy targets (default: ${DEFAULT-VALUE})")
     double labelSmoothing;
 
+    @Option(names = "--ema", defaultValue = "" + TrainConfig.DEFAULT_EMA, paramLabel = "DECAY",
+            description = "evaluate and save an exponential moving average of the weights with this decay per step;"
+                    + " 0 uses the last step's weights, exactly the seed's procedure (default: ${DEFAULT-VALUE})")
+    double ema;
+
     @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, paramLabel = "N",
             description = "seed of the weights, the validation split, the shuffling and the augmentation"
                     + " (default: ${DEFAULT-VALUE})")
@@ -144,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             config = Errors.usage(spec, () -> new TrainConfig(epochs, batchSize, lr, optimizer.toLowerCase(Locale.ROOT),
                     momentum, nesterov, weightDecay, seed, trainImages, valImages, testImages, augment, schedule, warmup,
-                    labelSmoothing));
+                    labelSmoothing, ema));
             dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             if (Trainer.hasRun(dir)) {
                 throw new ParameterException(spec.commandLine(), "the output directory " + dir + " already holds a run;"

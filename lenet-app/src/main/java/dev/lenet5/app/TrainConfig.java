@@ -13,13 +13,15 @@ import java.util.Map;
  */
 public record TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
                           double weightDecay, long seed, int trainImages, int valImages, int testImages,
-                          String augment, String schedule, double warmupEpochs, double labelSmoothing) {
+                          String augment, String schedule, double warmupEpochs, double labelSmoothing, double ema) {
 
     /** The seed's settings: 20 epochs of Adam at 1e-3 in batches of 120 on the 54,000 / 6,000 split. */
     public static final int DEFAULT_EPOCHS = 20;
     public static final int DEFAULT_BATCH = 120;
     public static final double DEFAULT_LR = 1e-3;
     public static final long DEFAULT_SEED = 1;
+    /** Decay of the weight average that is evaluated and saved; 0 evaluates the last step's weights. */
+    public static final double DEFAULT_EMA = 0.999;
 
     public TrainConfig {
         require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
@@ -35,6 +37,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         require(warmupEpochs >= 0 && warmupEpochs < epochs,
                 "--warmup must be at least 0 and less than the number of epochs, got " + warmupEpochs);
         require(labelSmoothing >= 0 && labelSmoothing < 1, "--label-smoothing must be in [0, 1), got " + labelSmoothing);
+        require(ema >= 0 && ema < 1, "--ema must be in [0, 1), got " + ema);
     }
 
     private static void require(boolean ok, String message) {
@@ -46,7 +49,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
     /** The same run with a different number of epochs (how a resumed run may be extended). */
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(newEpochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, seed, trainImages,
-                valImages, testImages, augment, schedule, warmupEpochs, labelSmoothing);
+                valImages, testImages, augment, schedule, warmupEpochs, labelSmoothing, ema);
     }
 
     /** As string metadata for the checkpoint (and {@link #fromMetadata} reads it back). */
@@ -67,6 +70,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         m.put("schedule", schedule);
         m.put("warmup_epochs", Double.toString(warmupEpochs));
         m.put("label_smoothing", Double.toString(labelSmoothing));
+        m.put("ema", Double.toString(ema));
         return m;
     }
 
@@ -79,7 +83,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                     Long.parseLong(get(m, "seed")), Integer.parseInt(get(m, "train_images")),
                     Integer.parseInt(get(m, "val_images")), Integer.parseInt(get(m, "test_images")), get(m, "augment"),
                     get(m, "schedule"), Double.parseDouble(get(m, "warmup_epochs")),
-                    Double.parseDouble(get(m, "label_smoothing")));
+                    Double.parseDouble(get(m, "label_smoothing")), Double.parseDouble(get(m, "ema")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed training settings: " + e.getMessage(), e);
         }
@@ -111,6 +115,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         if (labelSmoothing > 0) {
             s.append(String.format(Locale.ROOT, " label_smoothing=%g", labelSmoothing));
         }
+        s.append(ema > 0 ? String.format(Locale.ROOT, " ema=%s", ema) : " ema=off");
         s.append(" seed=").append(seed);
         return s.toString();
     }

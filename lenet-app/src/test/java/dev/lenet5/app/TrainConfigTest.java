@@ -12,7 +12,7 @@ class TrainConfigTest {
 
     static TrainConfig sample() {
         return new TrainConfig(7, 64, 2.5e-3, "sgd", 0.85, true, 1e-4, 42, 1000, 200, 300, "affine:rot=5",
-                "cosine", 0.5, 0.1);
+                "cosine", 0.5, 0.1, 0.99);
     }
 
     @Test
@@ -36,6 +36,6 @@ class TrainConfigTest {
     @Test
     void warmupMustEndBeforeTheRun() {
         assertThrows(IllegalArgumentException.class, () -> new TrainConfig(2, 10, 1e-3, "adam", 0.9, false, 0, 1, 0, 0, 0,
-                "none", "constant", 2, 0));
+                "none", "constant", 2, 0, 0));
     }
 }

@@ -7,6 +7,7 @@ import dev.lenet5.nn.io.SafeTensors;
 import dev.lenet5.nn.io.SafeTensorsException;
 import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.nn.optim.Optimizer;
+import dev.lenet5.nn.optim.WeightAverage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,8 +15,9 @@ import java.util.Map;
 
 /**
  * {@code checkpoint.safetensors}: the weights (PyTorch names), the optimiser's state tensors (e.g.
- * {@code adam.m.conv1.weight}) and, as metadata, the completed epoch, the optimiser's step count and the
- * run's settings. Enough to continue a run exactly where it stopped.
+ * {@code adam.m.conv1.weight}), the weight average ({@code ema.average.conv1.weight}) if the run keeps one,
+ * and, as metadata, the completed epoch, the step counts and the run's settings. Enough to continue a run
+ * exactly where it stopped. The weights are the raw, optimised ones, not the average.
  */
 public final class Checkpoint {
 
@@ -29,13 +31,19 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    public static void save(Path file, LeNet5 model, Optimizer optimizer, TrainConfig config, int epoch) throws IOException {
+    /** @param average the run's weight average, or null when it keeps none */
+    public static void save(Path file, LeNet5 model, Optimizer optimizer, WeightAverage average, TrainConfig config,
+                            int epoch) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>(StateDict.tensors(model.parameters()));
         tensors.putAll(optimizer.state());
+        if (average != null) {
+            tensors.putAll(average.state());
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("epoch", Integer.toString(epoch));
         meta.put("optimizer_steps", Long.toString(optimizer.stepCount()));
+        meta.put("average_updates", Long.toString(average == null ? 0 : average.updates()));
         meta.putAll(config.toMetadata());
         SafeTensors.write(file, tensors, meta);
     }
@@ -45,8 +53,8 @@ public final class Checkpoint {
         return state(file, SafeTensors.read(file));
     }
 
-    /** Restores weights and optimiser state from {@code file}; returns the settings and progress. */
-    public static State restore(Path file, LeNet5 model, Optimizer optimizer) throws IOException {
+    /** Restores weights, optimiser state and weight average (if not null) from {@code file}. */
+    public static State restore(Path file, LeNet5 model, Optimizer optimizer, WeightAverage average) throws IOException {
         SafeTensors.Contents contents = SafeTensors.read(file);
         State state = state(file, contents);
         if (!contents.metadata().get("optimizer").equals(optimizer.name())) {
@@ -56,7 +64,10 @@ public final class Checkpoint {
         try {
             StateDict.assign(contents.tensors(), model.parameters(), true);
             optimizer.restoreState(state.optimizerSteps(), contents.tensors());
-        } catch (IllegalArgumentException e) {
+            if (average != null) {
+                average.restoreState(Long.parseLong(contents.metadata().get("average_updates")), contents.tensors());
+            }
+        } catch (IllegalArgumentException e) {   // NumberFormatException included
             throw new SafeTensorsException(file + ": " + e.getMessage());
         }
         return state;

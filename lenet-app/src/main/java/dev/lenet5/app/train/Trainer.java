@@ -16,6 +16,7 @@ import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.nn.optim.Adam;
 import dev.lenet5.nn.optim.Optimizer;
 import dev.lenet5.nn.optim.Sgd;
+import dev.lenet5.nn.optim.WeightAverage;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,10 +83,11 @@ public final class Trainer {
 
         LeNet5 model = new LeNet5(kernels, config.seed());
         Optimizer optimizer = optimizer(model);
+        WeightAverage average = config.ema() > 0 ? new WeightAverage(model.parameters(), kernels, config.ema()) : null;
         List<EpochMetrics> history = new ArrayList<>();
         int firstEpoch = 1;
         if (resume) {
-            Checkpoint.State state = Checkpoint.restore(out.resolve(Checkpoint.FILE), model, optimizer);
+            Checkpoint.State state = Checkpoint.restore(out.resolve(Checkpoint.FILE), model, optimizer, average);
             firstEpoch = state.epoch() + 1;
             for (EpochMetrics m : MetricsCsv.read(out.resolve(METRICS_FILE))) {
                 if (m.epoch() <= state.epoch()) {
@@ -116,12 +118,12 @@ public final class Trainer {
         try (DataParallel network = new DataParallel(model, threads)) {
             network.setLabelSmoothing(config.labelSmoothing());
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-                EpochMetrics m = trainEpoch(network, optimizer, schedule, trainBatches, valBatches, epoch);
+                EpochMetrics m = trainEpoch(network, optimizer, average, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
                 progress.epochDone(m, config.epochs());
-                saveEpoch(model, optimizer, history, epoch);
+                saveEpoch(model, optimizer, average, history, epoch);
             }
-            Evaluation result = Evaluation.run(network, testBatches);
+            Evaluation result = evaluate(network, average, testBatches);
             result.writeReports(out, test);
             double trainSeconds = 0;
             long images = 0;
@@ -133,8 +135,9 @@ public final class Trainer {
         }
     }
 
-    private EpochMetrics trainEpoch(DataParallel network, Optimizer optimizer, LearningRateSchedule schedule,
-                                    BatchIterator batches, BatchIterator valBatches, int epoch) {
+    private EpochMetrics trainEpoch(DataParallel network, Optimizer optimizer, WeightAverage average,
+                                    LearningRateSchedule schedule, BatchIterator batches, BatchIterator valBatches,
+                                    int epoch) {
         LeNet5 model = network.model();
         progress.epochStarted(epoch, config.epochs(), batches.batchesPerEpoch());
         batches.shuffle(config.seed(), epoch);
@@ -149,27 +152,54 @@ public final class Trainer {
             DataParallel.BatchStats s = network.trainStep(batches.images(), batches.labels(), n);
             model.requireFiniteLoss(optimizer.stepCount() + 1, s.lossSum() / n);
             optimizer.step();
+            if (average != null) {
+                average.update();
+            }
             lossSum += s.lossSum();
             correct += s.correct();
             seen += n;
             progress.batchDone(++done, lossSum / seen, (double) correct / seen);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation val = Evaluation.run(network, valBatches);
+        Evaluation val = evaluate(network, average, valBatches);
         return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.accuracy(), seconds,
                 seen / seconds, optimizer.learningRate());
+    }
+
+    /** Evaluates the weights the run reports: the average when it keeps one, else the current weights. */
+    private static Evaluation evaluate(DataParallel network, WeightAverage average, BatchIterator batches) {
+        if (average == null) {
+            return Evaluation.run(network, batches);
+        }
+        average.swap();
+        try {
+            return Evaluation.run(network, batches);
+        } finally {
+            average.swap();
+        }
     }
 
     /**
      * Rewrites the run's files after an epoch. The checkpoint goes last: if the program dies before it, a
      * resume repeats this epoch, and the extra metrics row is dropped.
      */
-    private void saveEpoch(LeNet5 model, Optimizer optimizer, List<EpochMetrics> history, int epoch) throws IOException {
+    private void saveEpoch(LeNet5 model, Optimizer optimizer, WeightAverage average, List<EpochMetrics> history,
+                           int epoch) throws IOException {
         MetricsCsv.write(out.resolve(METRICS_FILE), history);
         CurvesPlot.write(out.resolve(CURVES_FILE), history, "LeNet-5 on " + datasetName);
-        StateDict.save(out.resolve(MODEL_FILE), model.parameters(), Map.of("epoch", Integer.toString(epoch),
-                "format", "pytorch-state-dict", "network", "lenet5"));
-        Checkpoint.save(out.resolve(Checkpoint.FILE), model, optimizer, config, epoch);
+        Map<String, String> meta = Map.of("epoch", Integer.toString(epoch), "format", "pytorch-state-dict",
+                "network", "lenet5", "weights", average == null ? "last step" : "average, decay " + config.ema());
+        if (average == null) {
+            StateDict.save(out.resolve(MODEL_FILE), model.parameters(), meta);
+        } else {
+            average.swap();
+            try {
+                StateDict.save(out.resolve(MODEL_FILE), model.parameters(), meta);
+            } finally {
+                average.swap();
+            }
+        }
+        Checkpoint.save(out.resolve(Checkpoint.FILE), model, optimizer, average, config, epoch);
     }
 
     private Optimizer optimizer(LeNet5 model) {
