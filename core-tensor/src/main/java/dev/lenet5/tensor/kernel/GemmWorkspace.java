@@ -9,8 +9,13 @@ final class GemmWorkspace {
 
     /** alpha * op(A) block: MC x KC floats in MR-tall strips. */
     final float[] a;
-    /** Spare MR x NR tile: edge tiles are computed here in full, then their valid part is merged into C. */
+    /**
+     * Spare MR x NR tile: edge tiles and tiles with beta are computed here in full, then their valid part is
+     * merged into C; the dot kernels keep their 16 partial-sum vectors here.
+     */
     final float[] tile;
+    /** The 16 horizontal sums of a dot-product block. */
+    final float[] sums = new float[16];
     /** One KC x NR strip of B: the partial last strip when B is otherwise read in place. */
     final float[] edgeStrip;
     private final int bCapacity;

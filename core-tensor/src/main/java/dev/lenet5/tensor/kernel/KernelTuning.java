@@ -80,4 +80,13 @@ final class KernelTuning {
      * 4 + 4 rows x 2048 floats = 64 KiB) stay in L2 while every block of the output visits them.
      */
     static final int DOT_KC = 2048;
+
+    // ---------------------------------------------------------------- direct convolution
+
+    /**
+     * Floats of expanded output gradient the convolution backward keeps per slice of images (512 KiB):
+     * the weight-gradient dot products re-read a slice once per block of outputs, so it should stay in
+     * L2 (1 MiB per core) next to the slice's input images.
+     */
+    static final int CONV_SLICE_FLOATS = 128 * 1024;
 }

@@ -107,6 +107,119 @@ public final class ScalarKernels implements TensorKernels {
     }
 
     @Override
+    public void convForward(ConvGeometry g, int outChannels, int images,
+                            float[] w, int wOff, float[] bias, int biasOff, boolean relu,
+                            float[] x, int xOff, float[] y, int yOff) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int patch = g.patchSize();
+        for (int n = 0; n < images; n++) {
+            int xImage = xOff + n * g.inputSize();
+            for (int o = 0; o < outChannels; o++) {
+                int plane = yOff + (n * outChannels + o) * oh * ow;
+                // Every output starts at its bias and gets the taps added in (c, ky, kx) order: the order of
+                // the definition's sum, with the loops turned so the innermost one walks a row.
+                for (int i = 0; i < oh * ow; i++) {
+                    y[plane + i] = bias[biasOff + o];
+                }
+                for (int c = 0; c < g.channels(); c++) {
+                    for (int ky = 0; ky < g.kernelH(); ky++) {
+                        for (int kx = 0; kx < g.kernelW(); kx++) {
+                            float wv = w[wOff + o * patch + (c * g.kernelH() + ky) * g.kernelW() + kx];
+                            int lo = firstColumnInside(g, kx);
+                            int hi = endColumnInside(g, kx);
+                            for (int oy = 0; oy < oh; oy++) {
+                                int iy = oy * g.strideH() - g.padH() + ky;
+                                if (iy < 0 || iy >= g.height()) {
+                                    continue;   // this tap reads the padding for the whole row
+                                }
+                                int row = xImage + (c * g.height() + iy) * g.width() - g.padW() + kx;
+                                for (int ox = lo; ox < hi; ox++) {
+                                    y[plane + oy * ow + ox] += wv * x[row + ox * g.strideW()];
+                                }
+                            }
+                        }
+                    }
+                }
+                if (relu) {
+                    reluForward(oh * ow, y, plane, y, plane);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void convBackward(ConvGeometry g, int outChannels, int images,
+                             float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, float[] dy, int dyOff,
+                             float[] dw, int dwOff, float[] db, int dbOff, float[] dx, int dxOff) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int patch = g.patchSize();
+        if (dx != null) {
+            for (int i = 0; i < images * g.inputSize(); i++) {
+                dx[dxOff + i] = 0f;
+            }
+        }
+        for (int n = 0; n < images; n++) {
+            int xImage = xOff + n * g.inputSize();
+            for (int o = 0; o < outChannels; o++) {
+                int plane = (n * outChannels + o) * oh * ow;
+                float biasSum = 0f;
+                for (int i = 0; i < oh * ow; i++) {
+                    biasSum += masked(y, yOff + plane + i, dy, dyOff + plane + i);
+                }
+                db[dbOff + o] += biasSum;
+                for (int c = 0; c < g.channels(); c++) {
+                    for (int ky = 0; ky < g.kernelH(); ky++) {
+                        for (int kx = 0; kx < g.kernelW(); kx++) {
+                            int wi = o * patch + (c * g.kernelH() + ky) * g.kernelW() + kx;
+                            float wv = w[wOff + wi];
+                            int lo = firstColumnInside(g, kx);
+                            int hi = endColumnInside(g, kx);
+                            float sum = 0f;
+                            for (int oy = 0; oy < oh; oy++) {
+                                int iy = oy * g.strideH() - g.padH() + ky;
+                                if (iy < 0 || iy >= g.height()) {
+                                    continue;
+                                }
+                                // pixel (iy, ox*sw - pw + kx) of channel c, relative to the image
+                                int row = (c * g.height() + iy) * g.width() - g.padW() + kx;
+                                for (int ox = lo; ox < hi; ox++) {
+                                    int at = plane + oy * ow + ox;
+                                    float gy = masked(y, yOff + at, dy, dyOff + at);
+                                    int pixel = row + ox * g.strideW();
+                                    sum += gy * x[xImage + pixel];
+                                    if (dx != null) {
+                                        dx[dxOff + n * g.inputSize() + pixel] += wv * gy;
+                                    }
+                                }
+                            }
+                            dw[dwOff + wi] += sum;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first output column whose tap kx reads inside the image (not the left padding). */
+    private static int firstColumnInside(ConvGeometry g, int kx) {
+        int before = g.padW() - kx;   // ox * strideW must reach this
+        return before <= 0 ? 0 : Math.min(g.outW(), (before + g.strideW() - 1) / g.strideW());
+    }
+
+    /** One past the last output column whose tap kx reads inside the image (not the right padding). */
+    private static int endColumnInside(ConvGeometry g, int kx) {
+        int last = g.width() - 1 + g.padW() - kx;   // ox * strideW must not pass this
+        return Math.max(firstColumnInside(g, kx), last < 0 ? 0 : Math.min(g.outW(), last / g.strideW() + 1));
+    }
+
+    /** dy[dyAt] passed through the fused ReLU of output y (when y is given), as reluBackward. */
+    private static float masked(float[] y, int yAt, float[] dy, int dyAt) {
+        return y == null || y[yAt] > 0f ? dy[dyAt] : 0f;
+    }
+
+    @Override
     public void addRowBias(int rows, int cols, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
         for (int i = 0; i < rows; i++) {
             float b = bias[biasOff + i];

@@ -51,6 +51,40 @@ public interface TensorKernels {
      */
     void col2im(ConvGeometry g, float[] cols, int colsOff, int ldCols, float[] x, int xOff);
 
+    // ---------------------------------------------------------------- convolution, whole batches
+
+    /**
+     * A 2-D convolution of a batch with bias and an optional fused ReLU: PyTorch's {@code Conv2d} (then
+     * {@code ReLU}). x: (images, C, H, W) at xOff → y: (images, Cout, OH, OW) at yOff, overwritten, with
+     * <pre>
+     * y[n, o, oy, ox] = bias[o] + sum over (c, ky, kx) of w[o, c, ky, kx] * x[n, c, oy*sh - ph + ky, ox*sw - pw + kx]
+     * </pre>
+     * where pixels in the padding read 0; with {@code relu}, then {@code y = max(y, 0)} exactly as
+     * {@link #reluForward} (NaN passes). w: (Cout, C, KH, KW) at wOff, bias: (Cout) at biasOff. How it is
+     * computed (directly along the output pixels, or lowered to im2col and GEMM) is the implementation's
+     * choice; results agree up to the rounding of the reordered sums.
+     */
+    void convForward(ConvGeometry g, int outChannels, int images,
+                     float[] w, int wOff, float[] bias, int biasOff, boolean relu,
+                     float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * The backward pass of {@link #convForward} for the same batch. The output gradient is dy, masked by the
+     * fused ReLU when its output y is given: {@code gy = y > 0 ? dy : 0} elementwise (as {@link #reluBackward});
+     * with {@code y == null}, {@code gy = dy}. Then
+     * <pre>
+     * dw[o, c, ky, kx] += sum over (n, oy, ox) of gy[n, o, oy, ox] * x[n, c, oy*sh - ph + ky, ox*sw - pw + kx]
+     * db[o]            += sum over (n, oy, ox) of gy[n, o, oy, ox]
+     * dx[n, c, iy, ix]  = sum of w[o, c, ky, kx] * gy[n, o, oy, ox] over every (o, ky, kx, oy, ox) that reads
+     *                     pixel (iy, ix), i.e. oy*sh - ph + ky = iy and ox*sw - pw + kx = ix
+     * </pre>
+     * dx is overwritten, and skipped when null (a first layer needs no input gradient). Shapes: x and dx
+     * (images, C, H, W); y and dy (images, Cout, OH, OW); w and dw (Cout, C, KH, KW); db (Cout).
+     */
+    void convBackward(ConvGeometry g, int outChannels, int images,
+                      float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, float[] dy, int dyOff,
+                      float[] dw, int dwOff, float[] db, int dbOff, float[] dx, int dxOff);
+
     // ---------------------------------------------------------------- bias, activation
 
     /** {@code c[i, j] += bias[biasOff + i]}: one bias per row, as for conv output channels. */

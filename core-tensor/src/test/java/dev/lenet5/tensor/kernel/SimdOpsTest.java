@@ -120,7 +120,9 @@ class SimdOpsTest {
             assertArrayEquals(y1, y2, "softmaxRows " + at);
         }
         // Pooling: LeNet's 2x2/2 on 28x28 and 10x10 planes, an odd plane, overlapping windows.
-        int[][] pools = {{6, 28, 28, 2, 2}, {16, 10, 10, 2, 2}, {3, 7, 9, 2, 2}, {3, 7, 9, 3, 2}, {2, 5, 5, 2, 1}};
+        // Planes of 196, 25, 17 (4 + 13 in the last, shifted-back vector at 16 lanes) and 12 outputs.
+        int[][] pools = {{6, 28, 28, 2, 2}, {16, 10, 10, 2, 2}, {2, 2, 35, 2, 2}, {3, 7, 9, 2, 2}, {3, 7, 9, 3, 2},
+            {2, 5, 5, 2, 1}};
         for (int[] q : pools) {
             int planes = q[0];
             int h = q[1];
@@ -131,9 +133,9 @@ class SimdOpsTest {
             float[] x = random(1 + planes * h * w, r);
             x[1 + h * w / 2] = Float.NaN;
             if (k == 2) {
-                // Few distinct values and several NaNs: ties and NaN rules decide most windows.
+                // Few distinct values, signed zeros and several NaNs: ties and NaN rules decide most windows.
                 for (int i = 0; i < x.length; i++) {
-                    x[i] = r.nextInt(20) == 0 ? Float.NaN : r.nextInt(3);
+                    x[i] = r.nextInt(20) == 0 ? Float.NaN : r.nextInt(8) == 0 ? -0f : r.nextInt(3);
                 }
             }
             float[] y1 = new float[outs];
