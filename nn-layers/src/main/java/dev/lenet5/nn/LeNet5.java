@@ -1,5 +1,6 @@
 package dev.lenet5.nn;
 
+import dev.lenet5.tensor.kernel.ConvGeometry;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,23 +69,20 @@ public final class LeNet5 {
 
     private LeNet5(TensorKernels kernels) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
-        conv1 = new Conv2d("conv1", kernels, CHANNELS, 6, HEIGHT, WIDTH, 5, 1, 0);
-        conv2 = new Conv2d("conv2", kernels, 6, 16, 14, 14, 5, 1, 0);
-        fc1 = new Linear("fc1", kernels, 16 * 5 * 5, 120);
-        fc2 = new Linear("fc2", kernels, 120, 84);
+        // Each ReLU is fused into the layer before it: no separate pass or buffer.
+        conv1 = new Conv2d("conv1", kernels, ConvGeometry.square(CHANNELS, HEIGHT, WIDTH, 5, 1, 0), 6, Activation.RELU);
+        conv2 = new Conv2d("conv2", kernels, ConvGeometry.square(6, 14, 14, 5, 1, 0), 16, Activation.RELU);
+        fc1 = new Linear("fc1", kernels, 16 * 5 * 5, 120, Activation.RELU);
+        fc2 = new Linear("fc2", kernels, 120, 84, Activation.RELU);
         fc3 = new Linear("fc3", kernels, 84, CLASSES);
         layers = List.of(
                 conv1,
-                new ReLU("relu1", kernels, 6 * 28 * 28),
                 new MaxPool2d("pool1", kernels, 6, 28, 28, 2, 2),
                 conv2,
-                new ReLU("relu2", kernels, 16 * 10 * 10),
                 new MaxPool2d("pool2", kernels, 16, 10, 10, 2, 2),
                 new Flatten("flatten", 16 * 5 * 5),
                 fc1,
-                new ReLU("relu3", kernels, 120),
                 fc2,
-                new ReLU("relu4", kernels, 84),
                 fc3);
         parameters = collectParameters(layers);
         loss = new SoftmaxCrossEntropy(kernels, CLASSES);
@@ -100,10 +98,10 @@ public final class LeNet5 {
         }
         layers = List.copyOf(copies);
         conv1 = (Conv2d) layers.get(0);
-        conv2 = (Conv2d) layers.get(3);
-        fc1 = (Linear) layers.get(7);
-        fc2 = (Linear) layers.get(9);
-        fc3 = (Linear) layers.get(11);
+        conv2 = (Conv2d) layers.get(2);
+        fc1 = (Linear) layers.get(5);
+        fc2 = (Linear) layers.get(6);
+        fc3 = (Linear) layers.get(7);
         parameters = collectParameters(layers);
         loss = source.loss.replica();
         activations = new float[layers.size()][];
@@ -143,7 +141,10 @@ public final class LeNet5 {
         return kernels;
     }
 
-    /** Layers in forward order (conv1, relu1, pool1, conv2, relu2, pool2, flatten, fc1, relu3, fc2, relu4, fc3). */
+    /**
+     * Layers in forward order: conv1, pool1, conv2, pool2, flatten, fc1, fc2, fc3, the ReLUs fused into conv1,
+     * conv2, fc1 and fc2.
+     */
     public List<Layer> layers() {
         return layers;
     }

@@ -86,6 +86,24 @@ class LayerGradientTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("convCases")
+    void conv2dWithFusedReluMatchesTheReferenceAndFiniteDifferences(String kernelsName, ConvCase c) {
+        TensorKernels k = TestKernels.named(kernelsName);
+        Random rng = new Random(c.toString().hashCode() + 1);
+        Conv2d conv = new Conv2d("conv", k, c.geometry(), c.cout(), Activation.RELU);
+        conv.resetParameters(rng);
+        float[] x = Checks.uniform(rng, c.batch() * conv.inputSize(), -1, 1);
+        float[] y = conv.forward(x, c.batch());
+        int zeros = 0;
+        for (int i = 0; i < c.batch() * conv.outputSize(); i++) {
+            zeros += y[i] == 0f ? 1 : 0;
+        }
+        assertTrue(zeros > 0 && zeros < c.batch() * conv.outputSize(), "both sides of the ReLU are exercised");
+        LayerCheck.check(conv, c.batch(), x, rng,
+                a -> Reference.relu(Reference.conv2d(a[0], c.batch(), c.geometry(), a[1], a[2], c.cout())));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("poolCases")
     void maxPoolMatchesTheReferenceAndFiniteDifferences(String kernelsName, PoolCase c) {
         TensorKernels k = TestKernels.named(kernelsName);
@@ -109,6 +127,22 @@ class LayerGradientTest {
             fc.resetParameters(rng);
             float[] x = Checks.uniform(rng, n * in, -1, 1);
             LayerCheck.check(fc, n, x, rng, a -> Reference.linear(a[0], n, in, a[1], a[2], out));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernelsOnly")
+    void linearWithFusedReluMatchesTheReferenceAndFiniteDifferences(String kernelsName) {
+        TensorKernels k = TestKernels.named(kernelsName);
+        Random rng = new Random(17);
+        for (int[] shape : new int[][] {{3, 7, 5}, {5, 13, 9}}) {
+            int n = shape[0];
+            int in = shape[1];
+            int out = shape[2];
+            Linear fc = new Linear("fc", k, in, out, Activation.RELU);
+            fc.resetParameters(rng);
+            float[] x = Checks.uniform(rng, n * in, -1, 1);
+            LayerCheck.check(fc, n, x, rng, a -> Reference.relu(Reference.linear(a[0], n, in, a[1], a[2], out)));
         }
     }
 

@@ -52,12 +52,15 @@ class TinyTrainingTest {
             TensorKernels simd = TestKernels.named(TestKernels.SIMD);
             double[] vector = train(simd);
             assertLearns(vector, simd.name());
-            // Both start from the same weights and batches; only float rounding differs (summation order),
-            // and it compounds over 150 Adam steps, which normalise away the gradients' scale. Observed
-            // differences are ~1e-7 of the loss; 1e-3 leaves room for other vector widths and CPUs, while
-            // kernels that compute something else (a dropped tail, a wrong index) drift far beyond it.
+            // Both start from the same weights and batches; only float rounding differs (the order of the
+            // sums), and Adam, which normalises away the gradients' scale, amplifies it step by step. Over
+            // the first epoch (30 steps) the runs agree to ~1e-9 of the loss; by epoch 5 any two correct
+            // summation orders have drifted apart by up to 1.4e-2 (measured over 8 seeds: direct against
+            // lowered SIMD convolutions, either against the scalar loops). So the first epoch must agree
+            // within 1e-5, which a kernel computing something else (a dropped tail, a wrong index) misses
+            // by far from its second step on, and the later epochs within 5e-2.
             for (int e = 0; e < EPOCHS; e++) {
-                assertEquals(scalar[e], vector[e], 1e-3 * scalar[e],
+                assertEquals(scalar[e], vector[e], (e == 0 ? 1e-5 : 5e-2) * scalar[e],
                         "epoch " + (e + 1) + " loss, scalar " + Arrays.toString(scalar) + " vs " + simd.name() + " "
                                 + Arrays.toString(vector));
             }
