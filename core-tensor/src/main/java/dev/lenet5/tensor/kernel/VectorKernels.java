@@ -151,9 +151,11 @@ final class VectorKernels implements TensorKernels {
             float[] y = new float[8 * 4 * L];
             for (int rows : new int[]{1, 6}) {
                 conv6x4(1, wp, 0, zeros, x, 0, zeros, zeros, 0, y, 0, L, rows, y);
+                conv6x1(1, wp, 0, zeros, x, 0, zeros, zeros, 0, y, 0, L, rows, y);
             }
             for (int rows : new int[]{1, 8}) {
                 conv8x3(1, wp, 0, zeros, x, 0, zeros, zeros, 0, y, 0, L, rows, y);
+                conv8x1(1, wp, 0, zeros, x, 0, zeros, zeros, 0, y, 0, L, rows, y);
             }
         }
     }
@@ -902,9 +904,8 @@ final class VectorKernels implements TensorKernels {
         }
         boolean rowwise = ow >= L;
         int vectors = rowwise ? oh * ((ow + L - 1) / L) : (wide + L - 1) / L;
-        boolean six = sixByFour(outChannels, vectors);
-        int nv = six ? 4 : 3;
-        int slots = placeVectors(ws, vectors, nv);
+        boolean six = sixByFour(outChannels);
+        placeVectors(ws, vectors);
         int[] pos = ws.positions;
         int[] dst = ws.destinations;
         if (rowwise) {
@@ -923,7 +924,6 @@ final class VectorKernels implements TensorKernels {
             }
             ws.wide = ConvWorkspace.atLeast(ws.wide, outChannels * wide);
         }
-        repeatLast(pos, dst, vectors, slots);
         int mr = six ? 6 : 8;
         packWeights(ws, w, wOff, outChannels, taps, mr);
         float[] wp = ws.weights;
@@ -935,7 +935,7 @@ final class VectorKernels implements TensorKernels {
             int destImage = rowwise ? yImage : 0;
             int ld = rowwise ? outPlane : wide;
             for (int o0 = 0; o0 < outChannels; o0 += mr) {
-                convTiles(six, taps, wp, o0 * taps, off, x, xImage, pos, dst, slots, dest, destImage + o0 * ld, ld,
+                convTiles(six, taps, wp, o0 * taps, off, x, xImage, pos, dst, vectors, dest, destImage + o0 * ld, ld,
                         Math.min(mr, outChannels - o0), ws.tile);
             }
             if (!rowwise) {
@@ -954,25 +954,42 @@ final class VectorKernels implements TensorKernels {
 
     /**
      * All tiles of one block of rows (output channels): groups of nv position vectors through the 6 x 4 or
-     * 8 x 3 kernel. A partial block (rows < MR) is computed into the tile, whose valid rows are then copied.
+     * 8 x 3 kernel, then any vectors left over one at a time through the 6 x 1 or 8 x 1 kernel. A partial
+     * block (rows < MR) is computed into the tile, whose valid rows are then copied.
      */
     private static void convTiles(boolean six, int taps, float[] wp, int wIdx, int[] off, float[] x, int xBase,
-                                  int[] pos, int[] dst, int slots, float[] y, int yBase, int ldy, int rows,
+                                  int[] pos, int[] dst, int vectors, float[] y, int yBase, int ldy, int rows,
                                   float[] tile) {
         int mr = six ? 6 : 8;
         int nv = six ? 4 : 3;
-        for (int k = 0; k < slots; k += nv) {
+        int k = 0;
+        for (; k + nv <= vectors; k += nv) {
             if (six) {
                 conv6x4(taps, wp, wIdx, off, x, xBase, pos, dst, k, y, yBase, ldy, rows, tile);
             } else {
                 conv8x3(taps, wp, wIdx, off, x, xBase, pos, dst, k, y, yBase, ldy, rows, tile);
             }
             if (rows < mr) {
-                for (int r = 0; r < rows; r++) {
-                    for (int v = 0; v < nv; v++) {
-                        copyRun(L, tile, (r * nv + v) * L, y, yBase + r * ldy + dst[k + v]);
-                    }
-                }
+                copyTileRows(rows, nv, tile, dst, k, y, yBase, ldy);
+            }
+        }
+        for (; k < vectors; k++) {
+            if (six) {
+                conv6x1(taps, wp, wIdx, off, x, xBase, pos, dst, k, y, yBase, ldy, rows, tile);
+            } else {
+                conv8x1(taps, wp, wIdx, off, x, xBase, pos, dst, k, y, yBase, ldy, rows, tile);
+            }
+            if (rows < mr) {
+                copyTileRows(rows, 1, tile, dst, k, y, yBase, ldy);
+            }
+        }
+    }
+
+    // the valid rows of a tile of nv vectors into y: tile[(r*nv + v)*L ..] → y[yBase + r*ldy + dst[k + v] ..]
+    private static void copyTileRows(int rows, int nv, float[] tile, int[] dst, int k, float[] y, int yBase, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < nv; v++) {
+                copyRun(L, tile, (r * nv + v) * L, y, yBase + r * ldy + dst[k + v]);
             }
         }
     }
@@ -1039,17 +1056,16 @@ final class VectorKernels implements TensorKernels {
         }
         // The input gradient: rows are input channels, taps (o, ky, kx) read the padded gradient.
         boolean six = false;
-        int slots = 0;
+        int vectors = 0;
         int flippedTaps = outChannels * kh * kw;
         if (dx != null) {
-            int vectors = (inPlane + L - 1) / L;
-            six = sixByFour(g.channels(), vectors);
-            slots = placeVectors(ws, vectors, six ? 4 : 3);
+            vectors = (inPlane + L - 1) / L;
+            six = sixByFour(g.channels());
+            placeVectors(ws, vectors);
             for (int k = 0; k < vectors; k++) {
                 ws.positions[k] = Math.min(k * L, inPlane - L);
                 ws.destinations[k] = ws.positions[k];
             }
-            repeatLast(ws.positions, ws.destinations, vectors, slots);
             ws.flippedTaps = ConvWorkspace.atLeast(ws.flippedTaps, flippedTaps);
             for (int o = 0, t = 0; o < outChannels; o++) {
                 for (int ky = 0; ky < kh; ky++) {
@@ -1079,7 +1095,7 @@ final class VectorKernels implements TensorKernels {
                     int dxImage = dxOff + (n0 + n) * g.inputSize();
                     for (int c0 = 0; c0 < g.channels(); c0 += mr) {
                         convTiles(six, flippedTaps, ws.weights, c0 * flippedTaps, ws.flippedTaps, ws.expanded,
-                                n * imageStride, ws.positions, ws.destinations, slots, dx, dxImage + c0 * inPlane, inPlane,
+                                n * imageStride, ws.positions, ws.destinations, vectors, dx, dxImage + c0 * inPlane, inPlane,
                                 Math.min(mr, g.channels() - c0), ws.tile);
                     }
                 }
@@ -1098,27 +1114,15 @@ final class VectorKernels implements TensorKernels {
         return (g.outH() - 1) * g.width() + g.outW();
     }
 
-    /** Whether 6 x 4 tiles waste fewer multiply-adds than 8 x 3 on rows x vectors (padding rows, repeated vectors). */
-    private static boolean sixByFour(int rows, int vectors) {
-        long six = (long) ((rows + 5) / 6) * 6 * ((vectors + 3) / 4) * 4;
-        long eight = (long) ((rows + 7) / 8) * 8 * ((vectors + 2) / 3) * 3;
-        return six <= eight;
+    /** Whether 6-row tiles waste fewer multiply-adds than 8-row ones on these rows (zero rows padding a block). */
+    private static boolean sixByFour(int rows) {
+        return (rows + 5) / 6 * 6 < (rows + 7) / 8 * 8;
     }
 
-    /** Sizes the position lists for whole tiles of nv vectors; returns the slot count. */
-    private static int placeVectors(ConvWorkspace ws, int vectors, int nv) {
-        int slots = (vectors + nv - 1) / nv * nv;
-        ws.positions = ConvWorkspace.atLeast(ws.positions, slots);
-        ws.destinations = ConvWorkspace.atLeast(ws.destinations, slots);
-        return slots;
-    }
-
-    /** The last tile's missing vectors repeat the last real one: recomputed and stored again, identically. */
-    private static void repeatLast(int[] pos, int[] dst, int vectors, int slots) {
-        for (int k = vectors; k < slots; k++) {
-            pos[k] = pos[vectors - 1];
-            dst[k] = dst[vectors - 1];
-        }
+    /** Sizes the position lists for this many vectors. */
+    private static void placeVectors(ConvWorkspace ws, int vectors) {
+        ws.positions = ConvWorkspace.atLeast(ws.positions, vectors);
+        ws.destinations = ConvWorkspace.atLeast(ws.destinations, vectors);
     }
 
     // w: (rows, taps) → weights: per block of mr rows, (taps, mr) row-major; rows past the end are zeros
@@ -1166,38 +1170,46 @@ final class VectorKernels implements TensorKernels {
         int width = g.width();
         int oh = g.outH();
         int ow = g.outW();
+        int covered = (ow + L - 1) / L * L;   // what a row's whole vectors write, junk lanes as zeros
         float[] e = ws.expanded;
-        // Zeros everywhere first; the rows below are whole vectors whose lanes past OW are zeros too, so a
-        // vector reaching into the junk columns, the next row or the padding below writes what belongs there.
-        zeroRun(count * outChannels * planeStride + L, e, 0);
         FloatVector zero = FloatVector.zero(S);
         FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
+        // A row's last vector may reach past the row's W floats into the next row (written after it), the
+        // padding below (zeros) or the slack after the slice (zeros): its lanes past OW hold zeros.
         for (int n = 0; n < count; n++) {
             for (int o = 0; o < outChannels; o++) {
-                int plane = (n * outChannels + o) * planeStride + top;
+                int plane = (n * outChannels + o) * planeStride;
                 int src = (n * outChannels + o) * oh * ow;
+                zeroRun(top, e, plane);
                 for (int oy = 0; oy < oh; oy++) {
-                    int d = plane + oy * width;
+                    int d = plane + top + oy * width;
                     int s = dyOff + src + oy * ow;
                     int m = yOff + src + oy * ow;
                     for (int ox = 0; ox < ow; ox += L) {
                         int valid = ow - ox;
                         if (s + ox + L <= dy.length && (y == null || m + ox + L <= y.length)) {
                             VectorMask<Float> keep = lane.compare(VectorOperators.LT, valid);
-                            if (y != null) {
+                            if (y == null) {
+                                zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
+                            } else {
                                 keep = keep.and(FloatVector.fromArray(S, y, m + ox).compare(VectorOperators.GT, 0f));
+                                zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
                             }
-                            zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
                         } else {
-                            // The end of the arrays: element by element.
-                            for (int i = ox; i < Math.min(ow, ox + L); i++) {
-                                e[d + i] = y == null || y[m + i] > 0f ? dy[s + i] : 0f;
+                            // The end of dy or y: element by element, zeros up to the row's end.
+                            for (int i = ox; i < Math.min(ox + L, width); i++) {
+                                e[d + i] = i < ow && (y == null || y[m + i] > 0f) ? dy[s + i] : 0f;
                             }
                         }
                     }
+                    if (covered < width) {
+                        zeroRun(width - covered, e, d + covered);
+                    }
                 }
+                zeroRun(planeStride - top - oh * width, e, plane + top + oh * width);
             }
         }
+        zeroRun(L, e, count * outChannels * planeStride);
     }
 
     // dw (Cout, taps) += sum over the slice's images of expanded gradient rows . shifted input rows
@@ -1446,6 +1458,110 @@ final class VectorKernels implements TensorKernels {
             c50.intoArray(tile, 15 * L); c51.intoArray(tile, 16 * L); c52.intoArray(tile, 17 * L);
             c60.intoArray(tile, 18 * L); c61.intoArray(tile, 19 * L); c62.intoArray(tile, 20 * L);
             c70.intoArray(tile, 21 * L); c71.intoArray(tile, 22 * L); c72.intoArray(tile, 23 * L);
+        }
+    }
+
+    // Y (rows <= 6, 1 vectors) = sum over taps t of wp[wIdx + t*6 + r] * x[xBase + pos[k + v] + off[t]]: stored at
+    // y[yBase + r*ldy + dst[k + v]] when rows == 6, otherwise all 6 rows into tile[(r*1 + v)*L ..] for the caller
+    private static void conv6x1(int taps, float[] wp, int wIdx, int[] off, float[] x, int xBase,
+                                int[] pos, int[] dst, int k, float[] y, int yBase, int ldy, int rows, float[] tile) {
+        int p0 = xBase + pos[k];
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        for (int t = 0; t < taps; t++) {
+            int o = off[t];
+            FloatVector x0 = FloatVector.fromArray(S, x, p0 + o);
+            FloatVector wv;
+            wv = FloatVector.broadcast(S, wp[wIdx]);
+            c00 = wv.fma(x0, c00);
+            wv = FloatVector.broadcast(S, wp[wIdx + 1]);
+            c10 = wv.fma(x0, c10);
+            wv = FloatVector.broadcast(S, wp[wIdx + 2]);
+            c20 = wv.fma(x0, c20);
+            wv = FloatVector.broadcast(S, wp[wIdx + 3]);
+            c30 = wv.fma(x0, c30);
+            wv = FloatVector.broadcast(S, wp[wIdx + 4]);
+            c40 = wv.fma(x0, c40);
+            wv = FloatVector.broadcast(S, wp[wIdx + 5]);
+            c50 = wv.fma(x0, c50);
+            wIdx += 6;
+        }
+        if (rows == 6) {
+            int d0 = yBase + dst[k];
+            c00.intoArray(y, d0);
+            c10.intoArray(y, d0 + ldy);
+            c20.intoArray(y, d0 + 2 * ldy);
+            c30.intoArray(y, d0 + 3 * ldy);
+            c40.intoArray(y, d0 + 4 * ldy);
+            c50.intoArray(y, d0 + 5 * ldy);
+        } else {
+            c00.intoArray(tile, 0 * L);
+            c10.intoArray(tile, 1 * L);
+            c20.intoArray(tile, 2 * L);
+            c30.intoArray(tile, 3 * L);
+            c40.intoArray(tile, 4 * L);
+            c50.intoArray(tile, 5 * L);
+        }
+    }
+
+    // Y (rows <= 8, 1 vectors) = sum over taps t of wp[wIdx + t*8 + r] * x[xBase + pos[k + v] + off[t]]: stored at
+    // y[yBase + r*ldy + dst[k + v]] when rows == 8, otherwise all 8 rows into tile[(r*1 + v)*L ..] for the caller
+    private static void conv8x1(int taps, float[] wp, int wIdx, int[] off, float[] x, int xBase,
+                                int[] pos, int[] dst, int k, float[] y, int yBase, int ldy, int rows, float[] tile) {
+        int p0 = xBase + pos[k];
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        for (int t = 0; t < taps; t++) {
+            int o = off[t];
+            FloatVector x0 = FloatVector.fromArray(S, x, p0 + o);
+            FloatVector wv;
+            wv = FloatVector.broadcast(S, wp[wIdx]);
+            c00 = wv.fma(x0, c00);
+            wv = FloatVector.broadcast(S, wp[wIdx + 1]);
+            c10 = wv.fma(x0, c10);
+            wv = FloatVector.broadcast(S, wp[wIdx + 2]);
+            c20 = wv.fma(x0, c20);
+            wv = FloatVector.broadcast(S, wp[wIdx + 3]);
+            c30 = wv.fma(x0, c30);
+            wv = FloatVector.broadcast(S, wp[wIdx + 4]);
+            c40 = wv.fma(x0, c40);
+            wv = FloatVector.broadcast(S, wp[wIdx + 5]);
+            c50 = wv.fma(x0, c50);
+            wv = FloatVector.broadcast(S, wp[wIdx + 6]);
+            c60 = wv.fma(x0, c60);
+            wv = FloatVector.broadcast(S, wp[wIdx + 7]);
+            c70 = wv.fma(x0, c70);
+            wIdx += 8;
+        }
+        if (rows == 8) {
+            int d0 = yBase + dst[k];
+            c00.intoArray(y, d0);
+            c10.intoArray(y, d0 + ldy);
+            c20.intoArray(y, d0 + 2 * ldy);
+            c30.intoArray(y, d0 + 3 * ldy);
+            c40.intoArray(y, d0 + 4 * ldy);
+            c50.intoArray(y, d0 + 5 * ldy);
+            c60.intoArray(y, d0 + 6 * ldy);
+            c70.intoArray(y, d0 + 7 * ldy);
+        } else {
+            c00.intoArray(tile, 0 * L);
+            c10.intoArray(tile, 1 * L);
+            c20.intoArray(tile, 2 * L);
+            c30.intoArray(tile, 3 * L);
+            c40.intoArray(tile, 4 * L);
+            c50.intoArray(tile, 5 * L);
+            c60.intoArray(tile, 6 * L);
+            c70.intoArray(tile, 7 * L);
         }
     }
 
