@@ -5,6 +5,7 @@ import dev.lenet5.app.train.LearningRateSchedule;
 import dev.lenet5.app.train.Progress;
 import dev.lenet5.app.train.Trainer;
 import dev.lenet5.mnist.MnistDataset;
+import dev.lenet5.nn.WarmUp;
 import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
@@ -166,7 +167,11 @@ final class TrainCommand implements Callable<Integer> {
         Progress progress = Progress.create(stdout, Progress.stdoutIsTerminal());
         progress.message(String.format("lenet5-java %s: kernels %s, %d thread%s, JDK %s, out %s", Version.projectVersion(),
                 kernels.name(), threads, threads == 1 ? "" : "s", Runtime.version().feature(), dir));
-        MnistDataset dataset = data.load();
+        MnistDataset dataset;
+        // The JIT compiles the kernels on a throwaway model while the data loads (see WarmUp).
+        try (WarmUp warmUp = WarmUp.start(kernels, Math.max(1, config.batchSize() / threads))) {
+            dataset = data.load();
+        }
         Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, threads, dir, progress, resume != null).run();
 
         stdout.println(String.format(Locale.ROOT, "test: loss %.4f, accuracy %.2f%% (%d of %d wrong), %d epochs in %.1f s",
