@@ -1872,10 +1872,16 @@ final class VectorKernels implements TensorKernels {
             ScalarKernels.INSTANCE.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff);
             return;
         }
-        // x: (planes, H, W) → y, argmax: (planes, H/2, W/2)
+        maxPool2x2(planes, height, width, x, xOff, y, yOff, argmax, argOff);
+    }
+
+    // x: (planes, H, W) → y, argmax: (planes, H/2, W/2); one loop nest, so the shuffles and masks stay in registers
+    private static void maxPool2x2(int planes, int height, int width, float[] x, int xOff,
+                                   float[] y, int yOff, int[] argmax, int argOff) {
         int oh = height / 2;
         int ow = width / 2;
         int outEnd = planes * oh * ow;   // relative to yOff and argOff
+        IntVector twice = IntVector.fromArray(I, TWICE_LANE, 0);
         for (int p = 0; p < planes; p++) {
             for (int oy = 0; oy < oh; oy++) {
                 int top = p * height * width + 2 * oy * width;   // relative to xOff
@@ -1883,49 +1889,44 @@ final class VectorKernels implements TensorKernels {
                 for (int ox = 0; ox < ow; ox += L) {
                     int at = ow >= L ? Math.min(ox, ow - L) : 0;
                     int t = top + 2 * at;
-                    boolean fits = xOff + t + width + 2 * L <= x.length && out + at + L <= outEnd;
-                    if (fits) {
-                        maxPool2x2Vector(x, xOff, t, width, y, yOff + out + at, argmax, argOff + out + at);
-                    } else {
+                    if (xOff + t + width + 2 * L > x.length || out + at + L > outEnd) {
                         for (int o = at; o < Math.min(ow, at + L); o++) {
                             maxPool2x2Window(x, xOff, top + 2 * o, width, y, yOff + out + o, argmax, argOff + out + o);
                         }
+                        continue;
                     }
+                    // y[j], argmax[j] for the L windows at x[xOff + t + 2j]: de-interleave their columns
+                    int i = xOff + t;
+                    FloatVector lo = FloatVector.fromArray(S, x, i);
+                    FloatVector hi = FloatVector.fromArray(S, x, i + L);
+                    FloatVector p00 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_1);
+                    FloatVector p01 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_1);
+                    lo = FloatVector.fromArray(S, x, i + width);
+                    hi = FloatVector.fromArray(S, x, i + width + L);
+                    FloatVector p10 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_1);
+                    FloatVector p11 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_1);
+                    // window order (0,0), (0,1), (1,0), (1,1); take v when v > max, or v is NaN and max is not
+                    // (NaN tested as x != x: test(IS_NAN) and andNot are not compiled to vector code on JDK 17)
+                    IntVector first = twice.add(t);
+                    FloatVector max = p00;
+                    IntVector best = first;
+                    VectorMask<Float> take = p01.compare(VectorOperators.GT, max)
+                            .or(p01.compare(VectorOperators.NE, p01).and(max.compare(VectorOperators.EQ, max)));
+                    max = max.blend(p01, take);
+                    best = best.blend(first.add(1), take.cast(I));
+                    take = p10.compare(VectorOperators.GT, max)
+                            .or(p10.compare(VectorOperators.NE, p10).and(max.compare(VectorOperators.EQ, max)));
+                    max = max.blend(p10, take);
+                    best = best.blend(first.add(width), take.cast(I));
+                    take = p11.compare(VectorOperators.GT, max)
+                            .or(p11.compare(VectorOperators.NE, p11).and(max.compare(VectorOperators.EQ, max)));
+                    max = max.blend(p11, take);
+                    best = best.blend(first.add(width + 1), take.cast(I));
+                    max.intoArray(y, yOff + out + at);
+                    best.intoArray(argmax, argOff + out + at);
                 }
             }
         }
-    }
-
-    // y[yi + j], argmax[ai + j] = maximum and index (relative to xOff) of the window at x[xOff + t + 2j], j < L
-    private static void maxPool2x2Vector(float[] x, int xOff, int t, int width, float[] y, int yi, int[] argmax, int ai) {
-        int at = xOff + t;
-        FloatVector lo = FloatVector.fromArray(S, x, at);
-        FloatVector hi = FloatVector.fromArray(S, x, at + L);
-        FloatVector p00 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_1);
-        FloatVector p01 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_1);
-        lo = FloatVector.fromArray(S, x, at + width);
-        hi = FloatVector.fromArray(S, x, at + width + L);
-        FloatVector p10 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_1);
-        FloatVector p11 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_1);
-        // window order (0,0), (0,1), (1,0), (1,1); take v when v > max, or v is NaN and max is not
-        // (NaN tested as x != x: test(IS_NAN) and andNot are not compiled to vector code on JDK 17)
-        IntVector first = IntVector.fromArray(I, TWICE_LANE, 0).add(t);
-        FloatVector max = p00;
-        IntVector best = first;
-        VectorMask<Float> take = p01.compare(VectorOperators.GT, max)
-                .or(p01.compare(VectorOperators.NE, p01).and(max.compare(VectorOperators.EQ, max)));
-        max = max.blend(p01, take);
-        best = best.blend(first.add(1), take.cast(I));
-        take = p10.compare(VectorOperators.GT, max)
-                .or(p10.compare(VectorOperators.NE, p10).and(max.compare(VectorOperators.EQ, max)));
-        max = max.blend(p10, take);
-        best = best.blend(first.add(width), take.cast(I));
-        take = p11.compare(VectorOperators.GT, max)
-                .or(p11.compare(VectorOperators.NE, p11).and(max.compare(VectorOperators.EQ, max)));
-        max = max.blend(p11, take);
-        best = best.blend(first.add(width + 1), take.cast(I));
-        max.intoArray(y, yi);
-        best.intoArray(argmax, ai);
     }
 
     // one 2x2 window at x[xOff + i] (i relative to xOff), compared as the reference does
