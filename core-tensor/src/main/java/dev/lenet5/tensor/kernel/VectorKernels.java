@@ -891,64 +891,93 @@ final class VectorKernels implements TensorKernels {
         int oh = g.outH();
         int ow = g.outW();
         int taps = g.patchSize();
-        int outPlane = oh * ow;
         int wide = wideLength(g);
-        ws.taps = ConvWorkspace.atLeast(ws.taps, taps);
+        tapOffsets(ws, g);
+        boolean rowwise = ow >= L;
+        int vectors = rowwise ? oh * ((ow + L - 1) / L) : (wide + L - 1) / L;
+        placeVectors(ws, vectors);
+        if (rowwise) {
+            rowPositions(ws.positions, ws.destinations, oh, ow, width);
+        } else {
+            widePositions(ws.positions, ws.destinations, vectors, wide);
+            ws.wide = ConvWorkspace.atLeast(ws.wide, outChannels * wide);
+        }
+        boolean six = sixByFour(outChannels);
+        packWeights(ws, w, wOff, outChannels, taps, six ? 6 : 8);
+        ws.tile = ConvWorkspace.atLeast(ws.tile, 24 * L);
+        // Loops in small methods from here on: a long loop running before the JIT has compiled its method
+        // gets an extra on-stack-replacement compilation of that method, several times the cost of a
+        // normal one for vector code, and C2's time is what a run waits for at its start.
+        for (int n = 0; n < images; n++) {
+            convForwardImage(ws, g, outChannels, six, vectors, rowwise, bias, biasOff, relu,
+                    x, xOff + n * g.inputSize(), y, yOff + n * outChannels * oh * ow);
+        }
+    }
+
+    // y_n = conv(x_n) + bias (+ ReLU) for one image, the positions and weights prepared in ws
+    private void convForwardImage(ConvWorkspace ws, ConvGeometry g, int outChannels, boolean six, int vectors,
+                                  boolean rowwise, float[] bias, int biasOff, boolean relu,
+                                  float[] x, int xImage, float[] y, int yImage) {
+        int taps = g.patchSize();
+        int outPlane = g.outPixels();
+        int wide = wideLength(g);
+        int mr = six ? 6 : 8;
+        float[] dest = rowwise ? y : ws.wide;
+        int destImage = rowwise ? yImage : 0;
+        int ld = rowwise ? outPlane : wide;
+        for (int o0 = 0; o0 < outChannels; o0 += mr) {
+            convTiles(six, taps, ws.weights, o0 * taps, ws.taps, x, xImage, ws.positions, ws.destinations, vectors,
+                    dest, destImage + o0 * ld, ld, Math.min(mr, outChannels - o0), ws.tile);
+        }
+        if (!rowwise) {
+            compactWide(ws.wide, wide, g, outChannels, y, yImage);
+        }
+        for (int o = 0; o < outChannels; o++) {
+            addBiasRelu(outPlane, bias[biasOff + o], relu, y, yImage + o * outPlane);
+        }
+    }
+
+    // The wide planes' valid columns into y: rows shorter than a vector, so plain copies.
+    private static void compactWide(float[] wideOut, int wide, ConvGeometry g, int outChannels, float[] y, int yImage) {
+        int oh = g.outH();
+        int ow = g.outW();
+        for (int o = 0; o < outChannels; o++) {
+            for (int oy = 0; oy < oh; oy++) {
+                System.arraycopy(wideOut, o * wide + oy * g.width(), y, yImage + (o * oh + oy) * ow, ow);
+            }
+        }
+    }
+
+    // off[t] for t = (c, ky, kx): where tap t reads relative to the output position, c*H*W + ky*W + kx
+    private static void tapOffsets(ConvWorkspace ws, ConvGeometry g) {
+        ws.taps = ConvWorkspace.atLeast(ws.taps, g.patchSize());
         int[] off = ws.taps;
         for (int c = 0, t = 0; c < g.channels(); c++) {
             for (int ky = 0; ky < g.kernelH(); ky++) {
                 for (int kx = 0; kx < g.kernelW(); kx++) {
-                    off[t++] = (c * g.height() + ky) * width + kx;
+                    off[t++] = (c * g.height() + ky) * g.width() + kx;
                 }
             }
         }
-        boolean rowwise = ow >= L;
-        int vectors = rowwise ? oh * ((ow + L - 1) / L) : (wide + L - 1) / L;
-        boolean six = sixByFour(outChannels);
-        placeVectors(ws, vectors);
-        int[] pos = ws.positions;
-        int[] dst = ws.destinations;
-        if (rowwise) {
-            int k = 0;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox += L) {
-                    int at = Math.min(ox, ow - L);
-                    pos[k] = oy * width + at;
-                    dst[k++] = oy * ow + at;
-                }
+    }
+
+    // vectors along each output row, the last one shifted back to end at the row's end
+    private static void rowPositions(int[] pos, int[] dst, int oh, int ow, int width) {
+        int k = 0;
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox += L) {
+                int at = Math.min(ox, ow - L);
+                pos[k] = oy * width + at;
+                dst[k++] = oy * ow + at;
             }
-        } else {
-            for (int k = 0; k < vectors; k++) {
-                pos[k] = Math.min(k * L, wide - L);
-                dst[k] = pos[k];
-            }
-            ws.wide = ConvWorkspace.atLeast(ws.wide, outChannels * wide);
         }
-        int mr = six ? 6 : 8;
-        packWeights(ws, w, wOff, outChannels, taps, mr);
-        float[] wp = ws.weights;
-        ws.tile = ConvWorkspace.atLeast(ws.tile, 24 * L);
-        for (int n = 0; n < images; n++) {
-            int xImage = xOff + n * g.inputSize();
-            int yImage = yOff + n * outChannels * outPlane;
-            float[] dest = rowwise ? y : ws.wide;
-            int destImage = rowwise ? yImage : 0;
-            int ld = rowwise ? outPlane : wide;
-            for (int o0 = 0; o0 < outChannels; o0 += mr) {
-                convTiles(six, taps, wp, o0 * taps, off, x, xImage, pos, dst, vectors, dest, destImage + o0 * ld, ld,
-                        Math.min(mr, outChannels - o0), ws.tile);
-            }
-            if (!rowwise) {
-                // The wide plane's valid columns into y: rows shorter than a vector, so plain copies.
-                for (int o = 0; o < outChannels; o++) {
-                    for (int oy = 0; oy < oh; oy++) {
-                        System.arraycopy(ws.wide, o * wide + oy * width, y, yImage + o * outPlane + oy * ow, ow);
-                    }
-                }
-            }
-            for (int o = 0; o < outChannels; o++) {
-                addBiasRelu(outPlane, bias[biasOff + o], relu, y, yImage + o * outPlane);
-            }
+    }
+
+    // vectors along a plane of `length` positions, the last one shifted back to end with it
+    private static void widePositions(int[] pos, int[] dst, int vectors, int length) {
+        for (int k = 0; k < vectors; k++) {
+            pos[k] = Math.min(k * L, length - L);
+            dst[k] = pos[k];
         }
     }
 
@@ -1033,71 +1062,75 @@ final class VectorKernels implements TensorKernels {
         }
         int width = g.width();
         int kh = g.kernelH();
-        int kw = g.kernelW();
-        int taps = g.patchSize();
         int inPlane = g.height() * width;
         // One expanded gradient plane: KH zero rows above and below only when dx reads them.
         int top = dx == null ? 0 : kh * width;
         int planeStride = dx == null ? g.outH() * width : (g.height() + kh) * width;
         int imageStride = outChannels * planeStride;
-        int wide = wideLength(g);
         int slice = Math.max(1, Math.min(images, KernelTuning.CONV_SLICE_FLOATS / imageStride));
         ws.expanded = ConvWorkspace.atLeast(ws.expanded, slice * imageStride + L);   // + L: see expandGradient
         ws.partial = ConvWorkspace.atLeast(ws.partial, 16 * L);
         ws.tile = ConvWorkspace.atLeast(ws.tile, 24 * L);
-        ws.taps = ConvWorkspace.atLeast(ws.taps, taps);
-        int[] off = ws.taps;
-        for (int c = 0, t = 0; c < g.channels(); c++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    off[t++] = c * inPlane + ky * width + kx;
-                }
-            }
-        }
+        tapOffsets(ws, g);
         // The input gradient: rows are input channels, taps (o, ky, kx) read the padded gradient.
-        boolean six = false;
-        int vectors = 0;
-        int flippedTaps = outChannels * kh * kw;
+        boolean six = sixByFour(g.channels());
+        int vectors = (inPlane + L - 1) / L;
         if (dx != null) {
-            vectors = (inPlane + L - 1) / L;
-            six = sixByFour(g.channels());
             placeVectors(ws, vectors);
-            for (int k = 0; k < vectors; k++) {
-                ws.positions[k] = Math.min(k * L, inPlane - L);
-                ws.destinations[k] = ws.positions[k];
-            }
-            ws.flippedTaps = ConvWorkspace.atLeast(ws.flippedTaps, flippedTaps);
-            for (int o = 0, t = 0; o < outChannels; o++) {
-                for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++) {
-                        ws.flippedTaps[t++] = o * planeStride + (kh - ky) * width - kx;
-                    }
-                }
-            }
-            packFlippedWeights(ws, w, wOff, outChannels, g.channels(), kh * kw, six ? 6 : 8);
+            widePositions(ws.positions, ws.destinations, vectors, inPlane);
+            flippedTapOffsets(ws, g, outChannels, planeStride);
+            packFlippedWeights(ws, w, wOff, outChannels, g.channels(), kh * g.kernelW(), six ? 6 : 8);
         }
         for (int n0 = 0; n0 < images; n0 += slice) {
             int count = Math.min(slice, images - n0);
-            expandGradient(ws, g, outChannels, count, y, y == null ? 0 : yOff + n0 * outChannels * g.outPixels(),
-                    dy, dyOff + n0 * outChannels * g.outPixels(), planeStride, top);
-            int xSlice = xOff + n0 * g.inputSize();
-            convWeightGradient(ws, g, outChannels, count, x, xSlice, off, imageStride, planeStride, top, wide, dw, dwOff);
-            for (int o = 0; o < outChannels; o++) {
-                float s = 0f;
-                for (int n = 0; n < count; n++) {
-                    s += sum(wide, ws.expanded, n * imageStride + o * planeStride + top);
-                }
-                db[dbOff + o] += s;
-            }
+            int outAt = n0 * outChannels * g.outPixels();
+            expandGradient(ws, g, outChannels, count, y, y == null ? 0 : yOff + outAt, dy, dyOff + outAt, planeStride, top);
+            convWeightGradient(ws, g, outChannels, count, x, xOff + n0 * g.inputSize(), ws.taps, imageStride, planeStride,
+                    top, wideLength(g), dw, dwOff);
+            convBiasGradient(ws.expanded, count, outChannels, imageStride, planeStride, top, wideLength(g), db, dbOff);
             if (dx != null) {
-                int mr = six ? 6 : 8;
-                for (int n = 0; n < count; n++) {
-                    int dxImage = dxOff + (n0 + n) * g.inputSize();
-                    for (int c0 = 0; c0 < g.channels(); c0 += mr) {
-                        convTiles(six, flippedTaps, ws.weights, c0 * flippedTaps, ws.flippedTaps, ws.expanded,
-                                n * imageStride, ws.positions, ws.destinations, vectors, dx, dxImage + c0 * inPlane, inPlane,
-                                Math.min(mr, g.channels() - c0), ws.tile);
-                    }
+                convInputGradient(ws, g, outChannels, count, six, vectors, imageStride, dx, dxOff + n0 * g.inputSize());
+            }
+        }
+    }
+
+    // db[o] += sum of the slice's expanded gradient rows of channel o (zeros in the junk columns)
+    private void convBiasGradient(float[] e, int count, int outChannels, int imageStride, int planeStride, int top,
+                                  int len, float[] db, int dbOff) {
+        for (int o = 0; o < outChannels; o++) {
+            float s = 0f;
+            for (int n = 0; n < count; n++) {
+                s += sum(len, e, n * imageStride + o * planeStride + top);
+            }
+            db[dbOff + o] += s;
+        }
+    }
+
+    // dx of the slice's images: the forward tiles on the padded gradient with the flipped weights
+    private static void convInputGradient(ConvWorkspace ws, ConvGeometry g, int outChannels, int count, boolean six,
+                                          int vectors, int imageStride, float[] dx, int dxSlice) {
+        int mr = six ? 6 : 8;
+        int inPlane = g.height() * g.width();
+        int flippedTaps = outChannels * g.kernelH() * g.kernelW();
+        for (int n = 0; n < count; n++) {
+            int dxImage = dxSlice + n * g.inputSize();
+            for (int c0 = 0; c0 < g.channels(); c0 += mr) {
+                convTiles(six, flippedTaps, ws.weights, c0 * flippedTaps, ws.flippedTaps, ws.expanded, n * imageStride,
+                        ws.positions, ws.destinations, vectors, dx, dxImage + c0 * inPlane, inPlane,
+                        Math.min(mr, g.channels() - c0), ws.tile);
+            }
+        }
+    }
+
+    // flipped[t] for t = (o, ky, kx): where the input gradient's tap t reads the padded gradient,
+    // o*planeStride + (KH - ky)*W - kx relative to the input position
+    private static void flippedTapOffsets(ConvWorkspace ws, ConvGeometry g, int outChannels, int planeStride) {
+        int kh = g.kernelH();
+        ws.flippedTaps = ConvWorkspace.atLeast(ws.flippedTaps, outChannels * kh * g.kernelW());
+        for (int o = 0, t = 0; o < outChannels; o++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < g.kernelW(); kx++) {
+                    ws.flippedTaps[t++] = o * planeStride + (kh - ky) * g.width() - kx;
                 }
             }
         }
