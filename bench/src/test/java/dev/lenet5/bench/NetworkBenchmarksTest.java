@@ -121,9 +121,13 @@ class NetworkBenchmarksTest {
             LeNet5 ref = new LeNet5(ScalarKernels.INSTANCE, 9);
             ref.forward(batches.images(0), 24);
             int[] predictions = ref.predictions();
-            // One thread reports image 0's class; two threads add that of image 12 (the second part's first).
-            assertEquals(predictions[0], one.infer(batches.images(0), 24));
-            assertEquals(predictions[0] + predictions[12], two.infer(batches.images(0), 24));
+            // Both report the sum of every image's class, whichever thread classified it.
+            int sum = 0;
+            for (int i = 0; i < 24; i++) {
+                sum += predictions[i];
+            }
+            assertEquals(sum, one.infer(batches.images(0), 24));
+            assertEquals(sum, two.infer(batches.images(0), 24));
             assertThrows(IllegalArgumentException.class, () -> two.infer(batches.images(0), 0));
         }
     }
@@ -177,7 +181,7 @@ class NetworkBenchmarksTest {
         infer.setup();
         try {
             int c = infer.batch120();
-            assertTrue(c >= 0 && c < 10, "a class: " + c);
+            assertTrue(c >= 0 && c <= 9 * 120, "a sum of 120 classes: " + c);
             infer.batch500();
         } finally {
             infer.close();

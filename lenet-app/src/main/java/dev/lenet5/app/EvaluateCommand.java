@@ -1,10 +1,10 @@
 package dev.lenet5.app;
 
-import dev.lenet5.app.train.DataParallel;
 import dev.lenet5.app.train.Evaluation;
 import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageFormat;
 import dev.lenet5.mnist.ImageSet;
+import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;

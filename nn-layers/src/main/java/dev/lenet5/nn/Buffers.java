@@ -29,16 +29,25 @@ final class Buffers {
 
     /** Checks a batch size and that {@code x} holds that many samples of {@code perSample} floats. */
     static void checkBatch(String layer, String argument, float[] x, int batch, int perSample) {
+        checkBatch(layer, argument, x, 0, batch, perSample);
+    }
+
+    /** As {@link #checkBatch(String, String, float[], int, int)} for samples starting at {@code x[offset]}. */
+    static void checkBatch(String layer, String argument, float[] x, int offset, int batch, int perSample) {
         if (batch < 1) {
             throw new IllegalArgumentException(layer + ": batch size must be at least 1, got " + batch);
         }
         if (x == null) {
             throw new IllegalArgumentException(layer + ": " + argument + " is null");
         }
+        if (offset < 0) {
+            throw new IllegalArgumentException(layer + ": " + argument + " offset must not be negative, got " + offset);
+        }
         long needed = (long) batch * perSample;
-        if (x.length < needed) {
+        if (x.length - (long) offset < needed) {
             throw new IllegalArgumentException(layer + ": " + argument + " holds " + x.length + " floats, but a batch of "
-                    + batch + " needs " + needed + " (" + perSample + " per sample)");
+                    + batch + " needs " + needed + " (" + perSample + " per sample)"
+                    + (offset == 0 ? "" : " from offset " + offset));
         }
     }
 

@@ -28,6 +28,7 @@ public final class Conv2d implements Layer {
     private float[] output;
     private float[] inputGrad;
     private float[] input;        // the last forward's input, read again by backward
+    private int inputOffset;
     private int forwardBatch;
     private boolean inputGradientEnabled = true;
 
@@ -127,12 +128,21 @@ public final class Conv2d implements Layer {
 
     @Override
     public float[] forward(float[] x, int batch) {
-        Buffers.checkBatch(name, "input", x, batch, inputSize());
+        return forward(x, 0, batch);
+    }
+
+    /**
+     * {@link #forward(float[], int)} on the {@code batch} images starting at {@code x[xOff]}: a part of a larger
+     * batch without copying it out. The layer keeps the reference and offset for backward.
+     */
+    public float[] forward(float[] x, int xOff, int batch) {
+        Buffers.checkBatch(name, "input", x, xOff, batch, inputSize());
         output = Buffers.atLeast(output, (long) batch * outputSize(), name);
         // x: (N, Cin, H, W) → y: (N, Cout, OH, OW) = conv(x, W) + b, then the fused activation
         kernels.convForward(g, outChannels, batch, weight.data(), 0, bias.data(), 0, activation == Activation.RELU,
-                x, 0, output, 0);
+                x, xOff, output, 0);
         input = x;
+        inputOffset = xOff;
         forwardBatch = batch;
         return output;
     }
@@ -146,7 +156,7 @@ public final class Conv2d implements Layer {
             inputGrad = Buffers.atLeast(inputGrad, (long) batch * inputSize(), name);
         }
         // dW += dY (through the ReLU) correlated with x; db += sums of dY; dX = dY convolved with W flipped
-        kernels.convBackward(g, outChannels, batch, input, 0, weight.data(), 0,
+        kernels.convBackward(g, outChannels, batch, input, inputOffset, weight.data(), 0,
                 activation == Activation.RELU ? output : null, 0, dy, 0,
                 weight.grad(), 0, bias.grad(), 0, inputGradientEnabled ? inputGrad : null, 0);
         return inputGradientEnabled ? inputGrad : null;

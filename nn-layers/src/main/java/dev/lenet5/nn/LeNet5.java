@@ -196,9 +196,18 @@ public final class LeNet5 {
      * @return logits {@code (N,10)}: the model's buffer, valid until the next forward
      */
     public float[] forward(float[] images, int batch) {
-        Buffers.checkBatch("LeNet5", "images", images, batch, INPUT_SIZE);
-        float[] x = images;
-        for (int i = 0; i < layers.size(); i++) {
+        return forward(images, 0, batch);
+    }
+
+    /**
+     * {@link #forward(float[], int)} on the {@code batch} images starting at {@code images[offset]} (a multiple of
+     * {@link #INPUT_SIZE} for whole images): a data-parallel part of a batch, read in place.
+     */
+    public float[] forward(float[] images, int offset, int batch) {
+        Buffers.checkBatch("LeNet5", "images", images, offset, batch, INPUT_SIZE);
+        float[] x = conv1.forward(images, offset, batch);
+        activations[0] = x;
+        for (int i = 1; i < layers.size(); i++) {
             x = layers.get(i).forward(x, batch);
             activations[i] = x;
         }
@@ -214,8 +223,16 @@ public final class LeNet5 {
      * {@link #correct()} counts the right predictions and {@link #backward} may run.
      */
     public double forwardLoss(float[] images, int[] labels, int batch) {
-        float[] logits = forward(images, batch);
-        double value = loss.forward(logits, labels, batch);
+        return forwardLoss(images, 0, labels, 0, batch);
+    }
+
+    /**
+     * {@link #forwardLoss(float[], int[], int)} on the {@code batch} images from {@code images[imageOffset]} and
+     * their labels from {@code labels[labelOffset]}: a part of a batch, read in place (not copied).
+     */
+    public double forwardLoss(float[] images, int imageOffset, int[] labels, int labelOffset, int batch) {
+        float[] logits = forward(images, imageOffset, batch);
+        double value = loss.forward(logits, labels, labelOffset, batch);
         lossReady = true;
         return value;
     }

@@ -24,6 +24,7 @@ public final class SoftmaxCrossEntropy {
     private float[] probs;
     private float[] logitsGrad;
     private int[] labels;
+    private int labelOffset;
     private int[] predictions;
     private int correct;
     private int forwardBatch;
@@ -65,14 +66,21 @@ public final class SoftmaxCrossEntropy {
      * @throws IllegalArgumentException for a label outside {@code [0, classes)}, naming the row
      */
     public double forward(float[] logits, int[] labels, int batch) {
+        return forward(logits, labels, 0, batch);
+    }
+
+    /** {@link #forward(float[], int[], int)} against the labels starting at {@code labels[labelOffset]}. */
+    public double forward(float[] logits, int[] labels, int labelOffset, int batch) {
         Buffers.checkBatch("cross-entropy", "logits", logits, batch, classes);
         Objects.requireNonNull(labels, "labels");
-        if (labels.length < batch) {
-            throw new IllegalArgumentException("cross-entropy: " + labels.length + " labels for a batch of " + batch);
+        if (labelOffset < 0 || labels.length - (long) labelOffset < batch) {
+            throw new IllegalArgumentException("cross-entropy: " + labels.length + " labels"
+                    + (labelOffset == 0 ? "" : " from offset " + labelOffset) + " for a batch of " + batch);
         }
         for (int i = 0; i < batch; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("cross-entropy: label " + labels[i] + " of row " + i
+            int label = labels[labelOffset + i];
+            if (label < 0 || label >= classes) {
+                throw new IllegalArgumentException("cross-entropy: label " + label + " of row " + i
                         + " is outside [0, " + classes + ")");
             }
         }
@@ -105,16 +113,18 @@ public final class SoftmaxCrossEntropy {
                 shiftedSum += shifted;
             }
             double logSum = Math.log(sum);
-            double labelLoss = logSum - ((double) logits[row + labels[i]] - max);
+            int label = labels[labelOffset + i];
+            double labelLoss = logSum - ((double) logits[row + label] - max);
             // mean_j CE(j) = log(sum) - mean_j (x_j - max); only computed when smoothing asks for it
             total += smoothing == 0 ? labelLoss
                     : (1 - smoothing) * labelLoss + smoothing * (logSum - shiftedSum / classes);
             predictions[i] = best;
-            if (best == labels[i]) {
+            if (best == label) {
                 right++;
             }
         }
         this.labels = labels;
+        this.labelOffset = labelOffset;
         this.correct = right;
         this.forwardBatch = batch;
         return total / batch;
@@ -147,7 +157,7 @@ public final class SoftmaxCrossEntropy {
                     logitsGrad[i * classes + j] -= everywhere;
                 }
             }
-            logitsGrad[i * classes + labels[i]] -= onLabel;
+            logitsGrad[i * classes + labels[labelOffset + i]] -= onLabel;
         }
         kernels.scale(n, 1f / divisor, logitsGrad, 0);
         return logitsGrad;

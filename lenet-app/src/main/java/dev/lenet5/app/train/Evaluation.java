@@ -4,6 +4,7 @@ import dev.lenet5.app.report.ConfusionMatrix;
 import dev.lenet5.app.report.MisclassifiedGrid;
 import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageSet;
+import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
 import java.io.IOException;
 import java.nio.file.Path;

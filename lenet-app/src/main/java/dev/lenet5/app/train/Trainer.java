@@ -11,6 +11,7 @@ import dev.lenet5.mnist.ImageTransform;
 import dev.lenet5.mnist.MnistDataset;
 import dev.lenet5.mnist.Split;
 import dev.lenet5.mnist.augment.Augmentations;
+import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
 import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.nn.optim.Adam;
