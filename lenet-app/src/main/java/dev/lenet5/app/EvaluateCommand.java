@@ -65,8 +65,8 @@ final class EvaluateCommand implements Callable<Integer> {
             e = Evaluation.run(parallel, new BatchIterator(test, indices, Math.min(BATCH, indices.length),
                     ImageFormat.LENET, false));
         }
-        stdout.println(String.format(Locale.ROOT, "%s on %s (%d images): loss %.4f, accuracy %.2f%% (%d wrong)", model,
-                data.describe(), e.size(), e.loss(), 100 * e.accuracy(), e.mistakes()));
+        stdout.println(String.format(Locale.ROOT, "%s on %s (%d images): loss %.4f, accuracy %.2f%% (%d wrong), %s",
+                model, data.describe(), e.size(), e.loss(), 100 * e.accuracy(), e.mistakes(), e.errorInterval()));
         stdout.println();
         stdout.print(e.confusion(LeNet5.CLASSES).format());
         if (out != null) {

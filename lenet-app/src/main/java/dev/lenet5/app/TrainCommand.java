@@ -182,9 +182,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, threads, dir, progress, resume != null).run();
 
-        stdout.println(String.format(Locale.ROOT, "test: loss %.4f, accuracy %.2f%% (%d of %d wrong), %d epochs in %.1f s",
+        stdout.println(String.format(Locale.ROOT, "test: loss %.4f, accuracy %.2f%% (%d of %d wrong), %s, %d epochs in %.1f s",
                 result.test().loss(), 100 * result.test().accuracy(), result.test().mistakes(), result.test().size(),
-                config.epochs(), result.trainSeconds()));
+                result.test().errorInterval(), config.epochs(), result.trainSeconds()));
         stdout.println("files: " + dir.toAbsolutePath());
         stdout.println(ResultLine.train(result, config.epochs(), kernels, threads));
         stdout.flush();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lenet5.app.report.EpochMetrics;
+import dev.lenet5.app.report.ErrorInterval;
 import dev.lenet5.app.report.MetricsCsv;
 import dev.lenet5.app.train.Checkpoint;
 import dev.lenet5.nn.Tensor;
@@ -64,6 +65,9 @@ class TrainEndToEndTest {
         assertEquals("2", m.group(7));
         assertEquals(Integer.toString(Runtime.version().feature()), m.group(8));
         assertTrue(trained.out().contains("epoch 2/2"), trained.out());
+        // The test line states how well 1,000 images pin the error down, consistent with the RESULT line.
+        int wrong = (int) Math.round((1 - acc) * 1000);
+        assertTrue(trained.out().contains(ErrorInterval.wilson(wrong, 1000).toString()), trained.out());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.lenet5.app.train;
 
 import dev.lenet5.app.report.ConfusionMatrix;
+import dev.lenet5.app.report.ErrorInterval;
 import dev.lenet5.app.report.MisclassifiedGrid;
 import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageSet;
@@ -40,6 +41,11 @@ public record Evaluation(double loss, double accuracy, int[] indices, int[] labe
             }
         }
         return n;
+    }
+
+    /** The test error with its 95% confidence interval (Wilson): how far this test set pins the error down. */
+    public ErrorInterval errorInterval() {
+        return ErrorInterval.wilson(mistakes(), size());
     }
 
     public ConfusionMatrix confusion(int classes) {
