@@ -1,12 +1,8 @@
 package dev.lenet5.nn.optim;
 
-import dev.lenet5.nn.FiniteChecks;
 import dev.lenet5.nn.Parameter;
-import dev.lenet5.nn.Tensor;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Adam as PyTorch's {@code torch.optim.Adam} (amsgrad off): per step t,
@@ -19,22 +15,17 @@ import java.util.Objects;
  * in PyTorch's arithmetic order (the kernels' {@code adamUpdate}); the bias corrections are computed in double.
  * State tensors: {@code adam.m.<param>} and {@code adam.v.<param>}.
  */
-public final class Adam implements Optimizer {
+public final class Adam extends AbstractOptimizer {
 
     public static final String NAME = "adam";
     private static final int M = 0;
     private static final int V = 1;
 
-    private final TensorKernels kernels;
-    private final List<Parameter> parameters;
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private final OptimizerState state;
     private final float[][] decayed;   // per parameter: grad + weightDecay * p, when weight decay is on
-    private double lr;
-    private long step;
 
     /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
     public Adam(List<Parameter> parameters, TensorKernels kernels, double lr) {
@@ -43,9 +34,7 @@ public final class Adam implements Optimizer {
 
     public Adam(List<Parameter> parameters, TensorKernels kernels, double lr,
                 double beta1, double beta2, double eps, double weightDecay) {
-        this.kernels = Objects.requireNonNull(kernels, "kernels");
-        this.parameters = OptimizerState.checkedParameters(NAME, parameters);
-        this.lr = OptimizerState.checkLearningRate(NAME, lr);
+        super(NAME, parameters, kernels, lr, "m", "v");
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
@@ -59,7 +48,6 @@ public final class Adam implements Optimizer {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.state = new OptimizerState(NAME, this.parameters, "m", "v");
         this.decayed = new float[this.parameters.size()][];
         if (weightDecay != 0) {
             for (int i = 0; i < decayed.length; i++) {
@@ -69,19 +57,8 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return parameters;
-    }
-
-    @Override
     public void step() {
-        long t = step + 1;
-        FiniteChecks.requireFiniteGradients(t, parameters, kernels);
+        long t = beginStep();
         // PyTorch computes the corrections in double (Python floats) and the update in float.
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
         float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
@@ -97,33 +74,6 @@ public final class Adam implements Optimizer {
             kernels.adamUpdate(p.size(), p.data(), 0, g, 0, state.buffer(M, i), state.buffer(V, i),
                     (float) beta1, (float) beta2, stepSize, bc2Sqrt, (float) eps);
         }
-        step = t;
-    }
-
-    @Override
-    public long stepCount() {
-        return step;
-    }
-
-    @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        this.lr = OptimizerState.checkLearningRate(NAME, lr);
-    }
-
-    @Override
-    public Map<String, Tensor> state() {
-        return state.export();
-    }
-
-    @Override
-    public void restoreState(long stepCount, Map<String, Tensor> saved) {
-        OptimizerState.checkStepCount(NAME, stepCount);
-        state.restore(saved);
-        step = stepCount;
+        endStep(t);
     }
 }

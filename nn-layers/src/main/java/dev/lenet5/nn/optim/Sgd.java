@@ -1,12 +1,8 @@
 package dev.lenet5.nn.optim;
 
-import dev.lenet5.nn.FiniteChecks;
 import dev.lenet5.nn.Parameter;
-import dev.lenet5.nn.Tensor;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Stochastic gradient descent as PyTorch's {@code torch.optim.SGD} with dampening 0:
@@ -19,20 +15,15 @@ import java.util.Objects;
  * State tensors: {@code sgd.momentum.<param>} (present, zero, even when momentum is 0, so checkpoints have
  * one layout).
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends AbstractOptimizer {
 
     public static final String NAME = "sgd";
     private static final int MOMENTUM = 0;
 
-    private final TensorKernels kernels;
-    private final List<Parameter> parameters;
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
-    private final OptimizerState state;
     private final float[][] scratch;   // per parameter: the effective gradient g
-    private double lr;
-    private long step;
 
     /** Plain SGD: no momentum, no weight decay. */
     public Sgd(List<Parameter> parameters, TensorKernels kernels, double lr) {
@@ -44,9 +35,7 @@ public final class Sgd implements Optimizer {
      */
     public Sgd(List<Parameter> parameters, TensorKernels kernels, double lr,
                double momentum, boolean nesterov, double weightDecay) {
-        this.kernels = Objects.requireNonNull(kernels, "kernels");
-        this.parameters = OptimizerState.checkedParameters(NAME, parameters);
-        this.lr = OptimizerState.checkLearningRate(NAME, lr);
+        super(NAME, parameters, kernels, lr, "momentum");
         if (!(momentum >= 0) || Double.isInfinite(momentum)) {
             throw new IllegalArgumentException("sgd: momentum must be finite and >= 0, got " + momentum);
         }
@@ -59,7 +48,6 @@ public final class Sgd implements Optimizer {
         this.momentum = momentum;
         this.nesterov = nesterov;
         this.weightDecay = weightDecay;
-        this.state = new OptimizerState(NAME, this.parameters, "momentum");
         this.scratch = new float[this.parameters.size()][];
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = new float[this.parameters.get(i).size()];
@@ -67,19 +55,8 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return parameters;
-    }
-
-    @Override
     public void step() {
-        long t = step + 1;
-        FiniteChecks.requireFiniteGradients(t, parameters, kernels);
+        long t = beginStep();
         float mu = (float) momentum;
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
@@ -101,33 +78,6 @@ public final class Sgd implements Optimizer {
             }
             kernels.axpy(n, (float) -lr, g, 0, p.data(), 0);
         }
-        step = t;
-    }
-
-    @Override
-    public long stepCount() {
-        return step;
-    }
-
-    @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        this.lr = OptimizerState.checkLearningRate(NAME, lr);
-    }
-
-    @Override
-    public Map<String, Tensor> state() {
-        return state.export();
-    }
-
-    @Override
-    public void restoreState(long stepCount, Map<String, Tensor> saved) {
-        OptimizerState.checkStepCount(NAME, stepCount);
-        state.restore(saved);
-        step = stepCount;
+        endStep(t);
     }
 }
