@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Measure the scalar and SIMD kernels with JMH and print a comparison table: benchmark, shape,"
-                + " scalar and SIMD time (images/s for the whole network), speed-up, SIMD GFLOP/s and % of the FMA"
+                + " scalar and SIMD time (images/s for the whole network), speed-up, SIMD GFLOP/s and %% of the FMA"
                 + " peak measured in the same run.",
             "Suites: conv (default: conv1/conv2 forward and backward at batch 120 and 1, the conv2 GEMM, the peak),"
                 + " layers (every layer and phase), gemm, training (LeNet-5 training step and inference, 1 and 2"

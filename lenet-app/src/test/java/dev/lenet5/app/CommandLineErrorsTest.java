@@ -124,6 +124,18 @@ class CommandLineErrorsTest {
         AppRun trainHelp = AppRun.of("train", "--help");
         assertEquals(0, trainHelp.exitCode());
         assertTrue(trainHelp.out().contains("--epochs=N") && trainHelp.out().contains("(default: 20)"), trainHelp.out());
+        // picocli formats descriptions with String.format and complains on System.err about a stray '%'.
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            for (String command : new String[] {"train", "evaluate", "predict", "bench"}) {
+                assertEquals(0, AppRun.of(command, "--help").exitCode(), command);
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", captured.toString(), "warnings while printing help");
         AppRun version = AppRun.of("--version");
         assertEquals(0, version.exitCode());
         assertTrue(version.out().startsWith("lenet5-java "), version.out());
