@@ -2032,9 +2032,22 @@ final class VectorKernels implements TensorKernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = s0.add(FloatVector.fromArray(S, x, xOff + i));
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanesInOrder(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += x[xOff + i];
+        }
+        return s;
+    }
+
+    /**
+     * The lanes of {@code v} added first to last. Not {@code reduceLanes(ADD)}: its order is unspecified, and the
+     * compiled intrinsic and the interpreted fallback add in different orders, so a result would depend on how
+     * far the JIT had got and a resumed run would not reproduce an uninterrupted one bit for bit.
+     */
+    private static float sumLanesInOrder(FloatVector v) {
+        float s = 0;
+        for (int j = 0; j < L; j++) {
+            s += v.lane(j);
         }
         return s;
     }
@@ -2053,7 +2066,7 @@ final class VectorKernels implements TensorKernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanesInOrder(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += x[xOff + i] * y[yOff + i];
         }

@@ -36,6 +36,67 @@ class SimdOpsTest {
         SimdVariants.assertAllRan(RAN);
     }
 
+    /**
+     * sum and dot add in one documented order (4 vector accumulators, their lanes first to last, then the
+     * tail), whatever the JIT has done: otherwise a result depends on how far compilation had got, and a
+     * resumed training run does not reproduce an uninterrupted one. The values span eight orders of magnitude,
+     * so any other order of adds changes the float result.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @MethodSource("dev.lenet5.tensor.kernel.SimdVariants#widths")
+    void sumAndDotAddInTheirDocumentedOrderBeforeAndAfterCompilation(int bits) {
+        TensorKernels simd = SimdVariants.kernels(bits);
+        int lanes = bits / 32;
+        Random r = new Random(bits + 17);
+        for (int n : new int[] {4 * lanes - 1, 9 * lanes + 5, 1007}) {
+            float[] x = new float[n];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(9) - 3));
+                y[i] = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(5) - 2));
+            }
+            float sum = inOrder(x, null, lanes);
+            float dot = inOrder(x, y, lanes);
+            // 20,000 calls: the first run interpreted or in C1, the last in C2's code
+            for (int k = 0; k < 20_000; k++) {
+                float s = simd.sum(n, x, 0);
+                float d = simd.dot(n, x, 0, y, 0);
+                if (s != sum || d != dot) {
+                    assertEquals(sum, s, "sum n=" + n + " call " + k);
+                    assertEquals(dot, d, "dot n=" + n + " call " + k);
+                }
+            }
+        }
+    }
+
+    /** The kernels' order written out lane by lane: sum of x, or dot of x and y when y is not null. */
+    private static float inOrder(float[] x, float[] y, int lanes) {
+        int n = x.length;
+        float[][] acc = new float[4][lanes];
+        int i = 0;
+        for (; i + 4 * lanes <= n; i += 4 * lanes) {
+            for (int a = 0; a < 4; a++) {
+                for (int j = 0; j < lanes; j++) {
+                    int at = i + a * lanes + j;
+                    acc[a][j] = y == null ? acc[a][j] + x[at] : Math.fma(x[at], y[at], acc[a][j]);
+                }
+            }
+        }
+        for (; i + lanes <= n; i += lanes) {
+            for (int j = 0; j < lanes; j++) {
+                acc[0][j] = y == null ? acc[0][j] + x[i + j] : Math.fma(x[i + j], y[i + j], acc[0][j]);
+            }
+        }
+        float s = 0;
+        for (int j = 0; j < lanes; j++) {
+            s += (acc[0][j] + acc[1][j]) + (acc[2][j] + acc[3][j]);
+        }
+        for (; i < n; i++) {
+            s += y == null ? x[i] : x[i] * y[i];
+        }
+        return s;
+    }
+
     @ParameterizedTest(name = "{0} bits")
     @MethodSource("dev.lenet5.tensor.kernel.SimdVariants#widths")
     void elementwiseKernelsEqualScalarBitForBit(int bits) {
