@@ -61,7 +61,7 @@ public class GemmBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        impl = Kernels.create(kernels);
+        impl = Kernels.createFixingWidth(kernels);
         s = GemmShape.parse(shape);
         Random random = new Random(42);
         alpha = 1f;

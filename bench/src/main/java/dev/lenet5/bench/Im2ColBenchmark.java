@@ -62,7 +62,7 @@ public class Im2ColBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        impl = Kernels.create(kernels);
+        impl = Kernels.createFixingWidth(kernels);
         g = geometry(geometry);
         Random random = new Random(7);
         x = GemmBenchmark.uniform(g.inputSize(), random);

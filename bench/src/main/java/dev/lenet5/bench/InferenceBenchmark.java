@@ -58,7 +58,7 @@ public class InferenceBenchmark {
         MnistDataset mnist = MnistBatches.load();
         batches120 = MnistBatches.allOf(mnist.test(), 120);
         batches500 = MnistBatches.allOf(mnist.test(), 500);
-        TensorKernels impl = Kernels.create(kernels);
+        TensorKernels impl = Kernels.createFixingWidth(kernels);
         LeNetCheck.verify("InferenceBenchmark setup", impl, threads, SEED, batches500.images(0), batches500.labels(0), 500);
         net = new ParallelLeNet(new LeNet5(impl, SEED), threads);
     }

@@ -55,7 +55,7 @@ public abstract class LayerBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        Prepared p = checkedCase(Kernels.create(kernels));
+        Prepared p = checkedCase(Kernels.createFixingWidth(kernels));
         layer = p.layer();
         x = p.x();
         dy = p.dy();

@@ -64,7 +64,7 @@ public class TrainingStepBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         data = MnistBatches.of(MnistBatches.load().train(), BATCH, BATCHES);
-        TensorKernels impl = Kernels.create(kernels);
+        TensorKernels impl = Kernels.createFixingWidth(kernels);
         LeNetCheck.verify("TrainingStepBenchmark setup", impl, threads, SEED, data.images(0), data.labels(0), BATCH);
         net = new ParallelLeNet(new LeNet5(impl, SEED), threads);
     }

@@ -19,9 +19,15 @@ final class RuntimeOptions {
     @Option(names = {"-v", "--verbose"}, description = "print stack traces of errors")
     boolean verbose;
 
-    /** @throws IllegalArgumentException for an unknown kind or SIMD without the module */
+    /**
+     * The kernels of {@code --kernels}. A width ({@code simd-128} ...) becomes this JVM's vector width, which is
+     * fixed once the vector kernels have loaded.
+     *
+     * @throws IllegalArgumentException for an unknown kind, SIMD this JVM cannot have, or another width than the
+     *                                  one this JVM already has
+     */
     TensorKernels kernels() {
-        return Kernels.create(kernels);
+        return Kernels.createFixingWidth(kernels);
     }
 
     int threads() {

@@ -3,7 +3,9 @@ package dev.lenet5.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lenet5.tensor.kernel.Kernels;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -38,6 +40,17 @@ class CommandLineErrorsTest {
         assertError(AppRun.of("train", "--schedule", "linear", "--out", out.toString()), 2, "unknown schedule 'linear'");
         assertError(AppRun.of("train", "--epochs", "many"), 2, "Invalid value for option '--epochs'");
         assertError(AppRun.of("train", "--no-such-option"), 2, "Unknown option: '--no-such-option'");
+        assertFalse(Files.exists(out), "nothing is written for a usage error");
+    }
+
+    @Test
+    void aVectorWidthOtherThanTheOneThisJvmHasIsAUsageErrorNamingTheFlag() {
+        assumeTrue(Kernels.vectorModulePresent(), "the run without the Vector API module has no widths");
+        // Loading the vector kernels fixes this JVM's width; 128 bits is then another one, where the CPU has wider.
+        int mine = Kernels.create("simd").vectorBitSize();
+        assumeTrue(mine > 128, "this JVM's vectors are 128 bits: there is no other width to refuse");
+        Path out = tmp.resolve("never");
+        assertError(AppRun.of("train", "--kernels", "simd-128", "--out", out.toString()), 2, "-Dlenet5.kernels=simd-128");
         assertFalse(Files.exists(out), "nothing is written for a usage error");
     }
 

@@ -10,7 +10,7 @@ final class ConvWorkspace {
 
     /** Weights packed for the register-blocked kernels: per block of rows, (taps, rows) row-major. */
     float[] weights = new float[0];
-    /** Per tap, where it reads relative to the output position (see VectorKernels' convolution notes). */
+    /** Per tap, where it reads relative to the output position (see VectorConvForward). */
     int[] taps = new int[0];
     /** The same for the input-gradient pass, which reads the padded output gradient. */
     int[] flippedTaps = new int[0];

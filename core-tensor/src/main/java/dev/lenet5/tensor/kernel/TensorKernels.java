@@ -9,7 +9,7 @@ package dev.lenet5.tensor.kernel;
  *
  * <p>Contract for every method: matrices are row-major; {@code ld*} is the distance in floats between the
  * starts of consecutive rows; no method allocates, keeps a reference to its arguments or checks bounds
- * beyond what the JVM does (the facades in {@code dev.lenet5.tensor} validate shapes). Input and output
+ * beyond what the JVM does (callers check sizes first, as the layers do). Input and output
  * regions must not overlap unless a method says so.
  */
 public interface TensorKernels {

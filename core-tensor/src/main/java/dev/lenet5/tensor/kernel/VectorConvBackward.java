@@ -1,0 +1,208 @@
+package dev.lenet5.tensor.kernel;
+
+import static dev.lenet5.tensor.kernel.VectorConstants.L;
+import static dev.lenet5.tensor.kernel.VectorConstants.LANE_INDEX;
+import static dev.lenet5.tensor.kernel.VectorConstants.S;
+import static dev.lenet5.tensor.kernel.VectorConvForward.packWeights;
+import static dev.lenet5.tensor.kernel.VectorConvForward.placeVectors;
+import static dev.lenet5.tensor.kernel.VectorConvForward.tapOffsets;
+import static dev.lenet5.tensor.kernel.VectorConvForward.wideLength;
+import static dev.lenet5.tensor.kernel.VectorConvForward.widePositions;
+import static dev.lenet5.tensor.kernel.VectorDotProducts.dotImages3x4;
+import static dev.lenet5.tensor.kernel.VectorDotProducts.dotImages4x4;
+import static dev.lenet5.tensor.kernel.VectorDotProducts.foldPartialSums;
+import static dev.lenet5.tensor.kernel.VectorElementwise.sum;
+import static dev.lenet5.tensor.kernel.VectorElementwise.zeroRun;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Direct convolution, backward: the geometries of {@link VectorConvForward}, a slice of images at a time
+ * (sized for L2).
+ *
+ * <p>Gradient expansion: the output gradient (through the ReLU mask) is laid onto the input's row stride
+ * with zero junk columns and KH zero rows above and below (plane stride PS = (H + KH) * W). Then
+ * <pre>
+ *   dw[o, t] += sum_n sum_q gy[n, o, q] * x[n, q + off[t]]        dot products along q ({@link VectorDotProducts}),
+ *                                                                   accumulated over the slice in registers
+ *   dx[n, c, q] = sum_{o, ky, kx} w[o, c, ky, kx] * gyPadded[n, o, q + (KH - ky)*W - kx]
+ * </pre>
+ * the second being the forward tiles again on the padded gradient, with the weights transposed and flipped:
+ * a tap reaching past a row's edge lands on a junk column or a padding row, which hold zeros.
+ */
+final class VectorConvBackward {
+
+    private VectorConvBackward() {
+    }
+
+    /** {@link TensorKernels#convBackward} where {@link VectorConvForward#applies}, with this thread's workspace. */
+    static void convBackward(ConvWorkspace ws, ConvGeometry g, int outChannels, int images,
+                             float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, float[] dy, int dyOff,
+                             float[] dw, int dwOff, float[] db, int dbOff, float[] dx, int dxOff) {
+        int width = g.width();
+        int kh = g.kernelH();
+        int inPlane = g.height() * width;
+        // One expanded gradient plane: KH zero rows above and below only when dx reads them.
+        int top = dx == null ? 0 : kh * width;
+        int planeStride = dx == null ? g.outH() * width : (g.height() + kh) * width;
+        int imageStride = outChannels * planeStride;
+        int slice = Math.max(1, Math.min(images, KernelTuning.CONV_SLICE_FLOATS / imageStride));
+        ws.expanded = ConvWorkspace.atLeast(ws.expanded, slice * imageStride + L);   // + L: see expandGradient
+        ws.partial = ConvWorkspace.atLeast(ws.partial, 16 * L);
+        tapOffsets(ws, g);
+        // The input gradient: rows are input channels, taps (o, ky, kx) read the padded gradient.
+        VectorConvTile shape = VectorConvTile.forRows(g.channels());
+        ws.tile = ConvWorkspace.atLeast(ws.tile, shape.rows * shape.vectors * L);
+        int vectors = (inPlane + L - 1) / L;
+        if (dx != null) {
+            placeVectors(ws, vectors);
+            widePositions(ws.positions, ws.destinations, vectors, inPlane);
+            flippedTapOffsets(ws, g, outChannels, planeStride);
+            // Blocks of input channels, taps (o, ky, kx): the flip lives in the tap offsets.
+            packWeights(ws, w, wOff, outChannels, g.channels(), kh * g.kernelW(), shape.rows);
+        }
+        for (int n0 = 0; n0 < images; n0 += slice) {
+            int count = Math.min(slice, images - n0);
+            int outAt = n0 * outChannels * g.outPixels();
+            expandGradient(ws, g, outChannels, count, y, y == null ? 0 : yOff + outAt, dy, dyOff + outAt, planeStride, top);
+            convWeightGradient(ws, g, outChannels, count, x, xOff + n0 * g.inputSize(), ws.taps, imageStride, planeStride,
+                    top, wideLength(g), dw, dwOff);
+            convBiasGradient(ws.expanded, count, outChannels, imageStride, planeStride, top, wideLength(g), db, dbOff);
+            if (dx != null) {
+                convInputGradient(ws, g, outChannels, count, shape, vectors, imageStride, dx, dxOff + n0 * g.inputSize());
+            }
+        }
+    }
+
+    // db[o] += sum of the slice's expanded gradient rows of channel o (zeros in the junk columns)
+    private static void convBiasGradient(float[] e, int count, int outChannels, int imageStride, int planeStride, int top,
+                                         int len, float[] db, int dbOff) {
+        for (int o = 0; o < outChannels; o++) {
+            float s = 0f;
+            for (int n = 0; n < count; n++) {
+                s += sum(len, e, n * imageStride + o * planeStride + top);
+            }
+            db[dbOff + o] += s;
+        }
+    }
+
+    // dx of the slice's images: the forward tiles on the padded gradient with the flipped weights
+    private static void convInputGradient(ConvWorkspace ws, ConvGeometry g, int outChannels, int count,
+                                          VectorConvTile shape, int vectors, int imageStride, float[] dx,
+                                          int dxSlice) {
+        int mr = shape.rows;
+        int inPlane = g.height() * g.width();
+        int flippedTaps = outChannels * g.kernelH() * g.kernelW();
+        for (int n = 0; n < count; n++) {
+            int dxImage = dxSlice + n * g.inputSize();
+            for (int c0 = 0; c0 < g.channels(); c0 += mr) {
+                shape.block(flippedTaps, ws.weights, c0 * flippedTaps, ws.flippedTaps, ws.expanded, n * imageStride,
+                        ws.positions, ws.destinations, vectors, dx, dxImage + c0 * inPlane, inPlane,
+                        Math.min(mr, g.channels() - c0), ws.tile);
+            }
+        }
+    }
+
+    // flipped[t] for t = (o, ky, kx): where the input gradient's tap t reads the padded gradient,
+    // o*planeStride + (KH - ky)*W - kx relative to the input position
+    private static void flippedTapOffsets(ConvWorkspace ws, ConvGeometry g, int outChannels, int planeStride) {
+        int kh = g.kernelH();
+        ws.flippedTaps = ConvWorkspace.atLeast(ws.flippedTaps, outChannels * kh * g.kernelW());
+        for (int o = 0, t = 0; o < outChannels; o++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < g.kernelW(); kx++) {
+                    ws.flippedTaps[t++] = o * planeStride + (kh - ky) * g.width() - kx;
+                }
+            }
+        }
+    }
+
+    // gy of `count` images (Cout, OH, OW), masked by the ReLU output y when given → expanded[n, o] planes of
+    // planeStride floats, row oy at top + oy*W holding gy[n, o, oy, 0 : OW] then zeros; zeros elsewhere
+    private static void expandGradient(ConvWorkspace ws, ConvGeometry g, int outChannels, int count,
+                                       float[] y, int yOff, float[] dy, int dyOff, int planeStride, int top) {
+        int width = g.width();
+        int oh = g.outH();
+        int ow = g.outW();
+        int covered = (ow + L - 1) / L * L;   // what a row's whole vectors write, junk lanes as zeros
+        float[] e = ws.expanded;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
+        // A row's last vector may reach past the row's W floats into the next row (written after it), the
+        // padding below (zeros) or the slack after the slice (zeros): its lanes past OW hold zeros.
+        for (int n = 0; n < count; n++) {
+            for (int o = 0; o < outChannels; o++) {
+                int plane = (n * outChannels + o) * planeStride;
+                int src = (n * outChannels + o) * oh * ow;
+                zeroRun(top, e, plane);
+                for (int oy = 0; oy < oh; oy++) {
+                    int d = plane + top + oy * width;
+                    int s = dyOff + src + oy * ow;
+                    int m = yOff + src + oy * ow;
+                    for (int ox = 0; ox < ow; ox += L) {
+                        int valid = ow - ox;
+                        if (s + ox + L <= dy.length && (y == null || m + ox + L <= y.length)) {
+                            VectorMask<Float> keep = lane.compare(VectorOperators.LT, valid);
+                            if (y == null) {
+                                zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
+                            } else {
+                                keep = keep.and(FloatVector.fromArray(S, y, m + ox).compare(VectorOperators.GT, 0f));
+                                zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
+                            }
+                        } else {
+                            // The end of dy or y: element by element, zeros up to the row's end.
+                            for (int i = ox; i < Math.min(ox + L, width); i++) {
+                                e[d + i] = i < ow && (y == null || y[m + i] > 0f) ? dy[s + i] : 0f;
+                            }
+                        }
+                    }
+                    if (covered < width) {
+                        zeroRun(width - covered, e, d + covered);
+                    }
+                }
+                zeroRun(planeStride - top - oh * width, e, plane + top + oh * width);
+            }
+        }
+        zeroRun(L, e, count * outChannels * planeStride);
+    }
+
+    // dw (Cout, taps) += sum over the slice's images of expanded gradient rows . shifted input rows
+    private static void convWeightGradient(ConvWorkspace ws, ConvGeometry g, int outChannels, int count, float[] x, int xSlice,
+                                           int[] off, int imageStride, int planeStride, int rowStart, int len,
+                                           float[] dw, int dwOff) {
+        int taps = g.patchSize();
+        // Blocks of 3 or 4 output channels, whichever pads less (6 channels: 3; 16: 4).
+        int ra = (outChannels + 3) / 4 * 4 - outChannels <= (outChannels + 2) / 3 * 3 - outChannels ? 4 : 3;
+        float[] e = ws.expanded;
+        float[] sums = ws.sums;
+        for (int o0 = 0; o0 < outChannels; o0 += ra) {
+            int rows = Math.min(ra, outChannels - o0);
+            // Rows past the edge repeat the last real one: valid memory, results dropped below.
+            int a0 = o0 * planeStride + rowStart;
+            int a1 = Math.min(o0 + 1, outChannels - 1) * planeStride + rowStart;
+            int a2 = Math.min(o0 + 2, outChannels - 1) * planeStride + rowStart;
+            int a3 = Math.min(o0 + 3, outChannels - 1) * planeStride + rowStart;
+            for (int t0 = 0; t0 < taps; t0 += 4) {
+                int cols = Math.min(4, taps - t0);
+                int b0 = xSlice + off[t0];
+                int b1 = xSlice + off[Math.min(t0 + 1, taps - 1)];
+                int b2 = xSlice + off[Math.min(t0 + 2, taps - 1)];
+                int b3 = xSlice + off[Math.min(t0 + 3, taps - 1)];
+                if (ra == 4) {
+                    dotImages4x4(count, len, e, imageStride, a0, a1, a2, a3, x, g.inputSize(), b0, b1, b2, b3, ws.partial);
+                } else {
+                    dotImages3x4(count, len, e, imageStride, a0, a1, a2, x, g.inputSize(), b0, b1, b2, b3, ws.partial);
+                }
+                foldPartialSums(ws.partial, sums);
+                for (int r = 0; r < rows; r++) {
+                    int row = dwOff + (o0 + r) * taps + t0;
+                    for (int q = 0; q < cols; q++) {
+                        dw[row + q] += sums[r * 4 + q];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.lenet5.tensor.kernel;
+
+import static dev.lenet5.tensor.kernel.VectorConstants.EVEN_HIGH;
+import static dev.lenet5.tensor.kernel.VectorConstants.EVEN_LOW;
+import static dev.lenet5.tensor.kernel.VectorConstants.I;
+import static dev.lenet5.tensor.kernel.VectorConstants.L;
+import static dev.lenet5.tensor.kernel.VectorConstants.ODD_HIGH;
+import static dev.lenet5.tensor.kernel.VectorConstants.ODD_LOW;
+import static dev.lenet5.tensor.kernel.VectorConstants.S;
+import static dev.lenet5.tensor.kernel.VectorConstants.TWICE_LANE;
+import static dev.lenet5.tensor.kernel.VectorConstants.UPPER_1;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/** Max pooling: the 2x2 windows at stride 2 of LeNet in vectors, every other window through the reference. */
+final class VectorPooling {
+
+    private VectorPooling() {
+    }
+
+    /**
+     * LeNet's 2x2 windows at stride 2 are vectorised along each output row: two vectors of an input row
+     * hold L windows' left and right columns interleaved, which lane shuffles separate (single-vector
+     * shuffles and a blend: JDK 17 does not compile the two-vector form, nor gathers, to vector code).
+     * Then the reference's comparisons in its order, as lane masks, so maxima, argmax, ties and NaN are
+     * identical. A row shorter than a vector (LeNet's 14 and 5) is stored whole, its extra lanes landing
+     * on the following rows, which are written afterwards; where that or a read would leave the arrays or
+     * the output, a window at a time. This replaced unpredictable branches, which cost more than the rest
+     * of the pooling. Other windows use the reference.
+     */
+    static void maxPoolForward(int planes, int height, int width, int kernel, int stride,
+                               float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        if (kernel != 2 || stride != 2) {
+            ScalarKernels.INSTANCE.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff);
+            return;
+        }
+        maxPool2x2(planes, height, width, x, xOff, y, yOff, argmax, argOff);
+    }
+
+    // x: (planes, H, W) → y, argmax: (planes, H/2, W/2); one loop nest, so the shuffles and masks stay in registers
+    private static void maxPool2x2(int planes, int height, int width, float[] x, int xOff,
+                                   float[] y, int yOff, int[] argmax, int argOff) {
+        int oh = height / 2;
+        int ow = width / 2;
+        int outEnd = planes * oh * ow;   // relative to yOff and argOff
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int top = p * height * width + 2 * oy * width;   // relative to xOff
+                int out = (p * oh + oy) * ow;
+                for (int ox = 0; ox < ow; ox += L) {
+                    int at = ow >= L ? Math.min(ox, ow - L) : 0;
+                    int t = top + 2 * at;
+                    if (xOff + t + width + 2 * L > x.length || out + at + L > outEnd) {
+                        for (int o = at; o < Math.min(ow, at + L); o++) {
+                            maxPool2x2Window(x, xOff, top + 2 * o, width, y, yOff + out + o, argmax, argOff + out + o);
+                        }
+                        continue;
+                    }
+                    // y[j], argmax[j] for the L windows at x[xOff + t + 2j]: de-interleave their columns
+                    int i = xOff + t;
+                    FloatVector lo = FloatVector.fromArray(S, x, i);
+                    FloatVector hi = FloatVector.fromArray(S, x, i + L);
+                    FloatVector p00 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_1);
+                    FloatVector p01 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_1);
+                    lo = FloatVector.fromArray(S, x, i + width);
+                    hi = FloatVector.fromArray(S, x, i + width + L);
+                    FloatVector p10 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_1);
+                    FloatVector p11 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_1);
+                    // window order (0,0), (0,1), (1,0), (1,1); take v when v > max, or v is NaN and max is not
+                    // (NaN tested as x != x: test(IS_NAN) and andNot are not compiled to vector code on JDK 17)
+                    // loaded here, not once before the loops: a vector live across the loop nest was boxed once
+                    // per call (-prof gc: 80 B per call at batch 120)
+                    IntVector first = IntVector.fromArray(I, TWICE_LANE, 0).add(t);
+                    FloatVector max = p00;
+                    IntVector best = first;
+                    VectorMask<Float> take = p01.compare(VectorOperators.GT, max)
+                            .or(p01.compare(VectorOperators.NE, p01).and(max.compare(VectorOperators.EQ, max)));
+                    max = max.blend(p01, take);
+                    best = best.blend(first.add(1), take.cast(I));
+                    take = p10.compare(VectorOperators.GT, max)
+                            .or(p10.compare(VectorOperators.NE, p10).and(max.compare(VectorOperators.EQ, max)));
+                    max = max.blend(p10, take);
+                    best = best.blend(first.add(width), take.cast(I));
+                    take = p11.compare(VectorOperators.GT, max)
+                            .or(p11.compare(VectorOperators.NE, p11).and(max.compare(VectorOperators.EQ, max)));
+                    max = max.blend(p11, take);
+                    best = best.blend(first.add(width + 1), take.cast(I));
+                    max.intoArray(y, yOff + out + at);
+                    best.intoArray(argmax, argOff + out + at);
+                }
+            }
+        }
+    }
+
+    // one 2x2 window at x[xOff + i] (i relative to xOff), compared as the reference does
+    private static void maxPool2x2Window(float[] x, int xOff, int i, int width, float[] y, int yi, int[] argmax, int ai) {
+        float max = x[xOff + i];
+        int best = i;
+        float v = x[xOff + i + 1];
+        if (v > max || (v != v && max == max)) {
+            max = v;
+            best = i + 1;
+        }
+        v = x[xOff + i + width];
+        if (v > max || (v != v && max == max)) {
+            max = v;
+            best = i + width;
+        }
+        v = x[xOff + i + width + 1];
+        if (v > max || (v != v && max == max)) {
+            max = v;
+            best = i + width + 1;
+        }
+        y[yi] = max;
+        argmax[ai] = best;
+    }
+
+    /** A scatter through argmax: nothing for vectors to gain. */
+    static void maxPoolBackward(int n, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff) {
+        ScalarKernels.INSTANCE.maxPoolBackward(n, dy, dyOff, argmax, argOff, dx, dxOff);
+    }
+}
