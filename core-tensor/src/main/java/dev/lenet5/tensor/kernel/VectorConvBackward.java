@@ -38,7 +38,7 @@ final class VectorConvBackward {
     }
 
     /** {@link TensorKernels#convBackward} where {@link VectorConvForward#applies}, with this thread's workspace. */
-    static void convBackward(ConvWorkspace ws, ConvGeometry g, int outChannels, int images,
+    static void convBackward(ConvWorkspace ws, ConvGeometry g, boolean wideRegisterFile, int outChannels, int images,
                              float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, float[] dy, int dyOff,
                              float[] dw, int dwOff, float[] db, int dbOff, float[] dx, int dxOff) {
         int width = g.width();
@@ -53,12 +53,13 @@ final class VectorConvBackward {
         ws.partial = ConvWorkspace.atLeast(ws.partial, 16 * L);
         tapOffsets(ws, g);
         // The input gradient: rows are input channels, taps (o, ky, kx) read the padded gradient.
-        VectorConvTile shape = VectorConvTile.forRows(g.channels());
+        VectorConvTile shape = VectorConvTile.forRows(g.channels(), wideRegisterFile);
         ws.tile = ConvWorkspace.atLeast(ws.tile, shape.rows * shape.vectors * L);
         int vectors = (inPlane + L - 1) / L;
         if (dx != null) {
             placeVectors(ws, vectors);
             widePositions(ws.positions, ws.destinations, vectors, inPlane);
+            VectorConvTile.padPositions(ws.positions, ws.destinations, vectors);
             flippedTapOffsets(ws, g, outChannels, planeStride);
             // Blocks of input channels, taps (o, ky, kx): the flip lives in the tap offsets.
             packWeights(ws, w, wOff, outChannels, g.channels(), kh * g.kernelW(), shape.rows);

@@ -7,12 +7,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Direct convolution, forward (stride 1, no padding, a register file with {@link VectorConvTile tiles}).
+ * Direct convolution, forward (stride 1, no padding), on the register tiles of {@link VectorConvTile}.
  *
  * <p>Each output plane is computed on the input's row stride W: output position q = oy*W + ox reads input
  * position q + off[t] for tap t = (c, ky, kx), off[t] = c*H*W + ky*W + kx, so every tap is one contiguous run
  * shared by all output channels, and nothing is copied into patch columns. A register tile holds MR output
- * channels by NV vectors of positions (6 x 4 or 8 x 3: 24 accumulators); per tap it loads NV input vectors and
+ * channels by NV vectors of positions (24 accumulators on 32 registers, 12 on 16); per tap it loads NV input vectors and
  * broadcasts MR weights. Every vector is whole: with OW >= L, vectors run along each output row, the last one
  * shifted back to end at the row's end (recomputing a few outputs, identically); with OW < L, along the "wide"
  * plane (rows of W, the last W - OW columns of each junk) into a scratch plane whose valid columns are then
@@ -21,17 +21,16 @@ import jdk.incubator.vector.VectorOperators;
  *   for n, o, oy, ox: y[n, o, oy, ox] = bias[o] + sum_{c, ky, kx} w[o, c, ky, kx] * x[n, c, oy + ky, ox + kx]
  * </pre>
  * The backward pass ({@link VectorConvBackward}) reuses the tiles and this class's tap and position helpers.
- * Other geometries (stride > 1, padding), tiny planes and a register file without tiles are lowered to im2col
- * and GEMM ({@link VectorLowering}).
+ * Other geometries (stride > 1, padding) and tiny planes are lowered to im2col and GEMM ({@link VectorLowering}).
  */
 final class VectorConvForward {
 
     private VectorConvForward() {
     }
 
-    /** Whether the direct kernels apply: stride 1, no padding, whole vectors fit, a register file with tiles. */
-    static boolean applies(ConvGeometry g, boolean wideRegisterFile) {
-        return VectorConvTile.fits(wideRegisterFile) && g.strideH() == 1 && g.strideW() == 1
+    /** Whether the direct kernels apply: stride 1, no padding, whole vectors fit. */
+    static boolean applies(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1
                 && g.padH() == 0 && g.padW() == 0 && wideLength(g) >= L && g.height() * g.width() >= L;
     }
 
@@ -41,7 +40,7 @@ final class VectorConvForward {
     }
 
     /** {@link TensorKernels#convForward} where {@link #applies}, with ws this thread's workspace. */
-    static void convForward(ConvWorkspace ws, ConvGeometry g, int outChannels, int images,
+    static void convForward(ConvWorkspace ws, ConvGeometry g, VectorConvTile shape, int outChannels, int images,
                             float[] w, int wOff, float[] bias, int biasOff, boolean relu,
                             float[] x, int xOff, float[] y, int yOff) {
         int width = g.width();
@@ -59,7 +58,7 @@ final class VectorConvForward {
             widePositions(ws.positions, ws.destinations, vectors, wide);
             ws.wide = ConvWorkspace.atLeast(ws.wide, outChannels * wide);
         }
-        VectorConvTile shape = VectorConvTile.forRows(outChannels);
+        VectorConvTile.padPositions(ws.positions, ws.destinations, vectors);
         packWeights(ws, w, wOff, 1, outChannels, taps, shape.rows);
         ws.tile = ConvWorkspace.atLeast(ws.tile, shape.rows * shape.vectors * L);
         // Loops in small methods from here on: a long loop running before the JIT has compiled its method
@@ -162,10 +161,10 @@ final class VectorConvForward {
         }
     }
 
-    /** Sizes the position lists for this many vectors. */
+    /** Sizes the position lists for this many vectors and the tiles' repeated last entries. */
     static void placeVectors(ConvWorkspace ws, int vectors) {
-        ws.positions = ConvWorkspace.atLeast(ws.positions, vectors);
-        ws.destinations = ConvWorkspace.atLeast(ws.destinations, vectors);
+        ws.positions = ConvWorkspace.atLeast(ws.positions, vectors + VectorConvTile.MAX_VECTORS - 1);
+        ws.destinations = ConvWorkspace.atLeast(ws.destinations, vectors + VectorConvTile.MAX_VECTORS - 1);
     }
 
     // w: (outer, rows, inner) → weights: per block of mr rows, (outer*inner, mr) row-major, entry [(o, k), r] =

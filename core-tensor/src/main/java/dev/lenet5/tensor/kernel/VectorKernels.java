@@ -76,9 +76,7 @@ final class VectorKernels implements TensorKernels {
     private void seedBranchProfiles() {
         gemm.seedBranchProfiles();
         VectorDotProducts.seedBranchProfiles();
-        if (VectorConvTile.fits(wideRegisterFile)) {
-            VectorConvTile.seedBranchProfiles();
-        }
+        VectorConvTile.seedBranchProfiles(wideRegisterFile);
     }
 
     @Override
@@ -133,8 +131,9 @@ final class VectorKernels implements TensorKernels {
             return;
         }
         ConvWorkspace ws = convWorkspace.get();
-        if (VectorConvForward.applies(g, wideRegisterFile)) {
-            VectorConvForward.convForward(ws, g, outChannels, images, w, wOff, bias, biasOff, relu, x, xOff, y, yOff);
+        if (VectorConvForward.applies(g)) {
+            VectorConvForward.convForward(ws, g, VectorConvTile.forRows(outChannels, wideRegisterFile), outChannels, images,
+                    w, wOff, bias, biasOff, relu, x, xOff, y, yOff);
         } else {
             VectorLowering.convForward(gemm, ws, g, outChannels, images, w, wOff, bias, biasOff, relu, x, xOff, y, yOff);
         }
@@ -148,8 +147,8 @@ final class VectorKernels implements TensorKernels {
             return;
         }
         ConvWorkspace ws = convWorkspace.get();
-        if (VectorConvForward.applies(g, wideRegisterFile)) {
-            VectorConvBackward.convBackward(ws, g, outChannels, images, x, xOff, w, wOff, y, yOff, dy, dyOff,
+        if (VectorConvForward.applies(g)) {
+            VectorConvBackward.convBackward(ws, g, wideRegisterFile, outChannels, images, x, xOff, w, wOff, y, yOff, dy, dyOff,
                     dw, dwOff, db, dbOff, dx, dxOff);
         } else {
             VectorLowering.convBackward(gemm, ws, g, outChannels, images, x, xOff, w, wOff, y, yOff, dy, dyOff,

@@ -12,8 +12,7 @@ import java.util.Arrays;
 /**
  * Convolution lowered to matrices: im2col and col2im, with each image row's run of output columns that reads
  * inside the image found once and copied as a vector run (the padding around it filled with zeros), and the
- * convolutions the direct kernels do not take (stride > 1, padding, tiny planes, a register file without
- * tiles) as per-image im2col and GEMM, the reference formulation {@code cols = im2col(x), y = W * cols + b}.
+ * convolutions the direct kernels do not take (stride > 1, padding, tiny planes) as per-image im2col and GEMM, the reference formulation {@code cols = im2col(x), y = W * cols + b}.
  */
 final class VectorLowering {
 
