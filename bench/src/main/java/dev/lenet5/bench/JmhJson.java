@@ -1,17 +1,25 @@
 package dev.lenet5.bench;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lenet5.nn.io.AtomicFiles;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+
 /**
- * Reads the results back from the JSON file JMH writes with {@code -rf json} ({@code --json} of the app's
- * bench command), so tables and charts can be redrawn from a saved run. JMH has a writer for this format but
+ * Writes JMH's JSON result file ({@code --json} of the app's bench command) and reads the results back from
+ * it, so tables and charts can be redrawn from a saved run. JMH has a writer for this format but
  * no reader; this is a small strict JSON parser plus the mapping of JMH's fields. Reads the median
  * ({@code scorePercentiles."50.0"}) as {@link BenchResult#of(org.openjdk.jmh.results.RunResult)} does.
  */
@@ -29,6 +37,18 @@ public final class JmhJson {
     /** @throws IOException if the file cannot be read or is not a JMH JSON result file (the message says where) */
     public static List<BenchResult> read(Path file) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /** Writes the results as JMH's {@code -rf json} would, but atomically (JMH writes its file in place). */
+    public static void write(Path file, Collection<RunResult> results) throws IOException {
+        AtomicFiles.write(file, out -> {
+            PrintStream print = new PrintStream(out, false, StandardCharsets.UTF_8);
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, print).writeOut(results);
+            print.flush();
+            if (print.checkError()) {
+                throw new IOException("cannot write the benchmark results to " + file);
+            }
+        });
     }
 
     /** @throws IOException if {@code json} is not a JMH result array; the message names {@code source} */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lenet5.app.report.EpochMetrics;
 import dev.lenet5.app.report.ErrorInterval;
@@ -13,10 +14,13 @@ import dev.lenet5.nn.Tensor;
 import dev.lenet5.nn.io.SafeTensors;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -97,6 +101,19 @@ class TrainEndToEndTest {
         assertTrue(confusion.contains("of 1000)"), confusion);
         try (var files = Files.list(run)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void everyOutputFileHasTheUsualPermissionsOfANewFile() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions only");
+        Path reference = tmp.resolve("reference");
+        Files.newOutputStream(reference).close();
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(reference);
+        try (var files = Files.list(run)) {
+            for (Path file : files.toList()) {
+                assertEquals(usual, Files.getPosixFilePermissions(file), file.toString());
+            }
         }
     }
 
