@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Reads and writes named float32 tensors in the safetensors format: an 8-byte little-endian header length N,
@@ -69,8 +70,8 @@ public final class SafeTensors {
     }
 
     /**
-     * Writes {@code tensors} (in the map's iteration order) and {@code metadata} to {@code file} atomically,
-     * replacing any existing file.
+     * Writes {@code tensors} (in the map's iteration order) and {@code metadata} (sorted by key) to {@code file}
+     * atomically, replacing any existing file. The same tensors and metadata always give the same bytes.
      *
      * @throws IllegalArgumentException for an empty or reserved name
      */
@@ -101,9 +102,8 @@ public final class SafeTensors {
         if (!metadata.isEmpty()) {
             json.append(Json.quote(METADATA_KEY)).append(":{");
             String sep = "";
-            for (var e : metadata.entrySet()) {
-                json.append(sep).append(Json.quote(Objects.requireNonNull(e.getKey(), "metadata key")))
-                        .append(':').append(Json.quote(Objects.requireNonNull(e.getValue(), "metadata value")));
+            for (var e : sorted(metadata).entrySet()) {
+                json.append(sep).append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
                 sep = ",";
             }
             json.append('}');
@@ -138,6 +138,19 @@ public final class SafeTensors {
         byte[] out = Arrays.copyOf(utf8, padded);
         Arrays.fill(out, utf8.length, padded, (byte) ' ');
         return out;
+    }
+
+    /**
+     * The metadata in key order: the same entries give the same bytes whichever map holds them ({@code Map.of}
+     * iterates in an order that changes from one JVM run to the next).
+     */
+    private static Map<String, String> sorted(Map<String, String> metadata) {
+        Map<String, String> sorted = new TreeMap<>();
+        for (var e : metadata.entrySet()) {
+            sorted.put(Objects.requireNonNull(e.getKey(), "metadata key"),
+                    Objects.requireNonNull(e.getValue(), "metadata value"));
+        }
+        return sorted;
     }
 
     private static byte[] toBytes(CharSequence s) throws CharacterCodingException {
