@@ -17,7 +17,7 @@ import java.util.Random;
  * followed by softmax cross-entropy averaged over the batch. Parameters carry PyTorch's state_dict names and
  * layouts ({@code conv1.weight [6,1,5,5]} ... {@code fc3.bias [10]}), in that order.
  *
- * <p>A training step on one thread:
+ * <p>Training steps go through {@link TrainingStep}; on one thread, what it does comes down to:
  * <pre>{@code
  * model.zeroGrad();
  * double loss = model.forwardLoss(images, labels, n);

@@ -13,6 +13,7 @@ import dev.lenet5.mnist.Split;
 import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
+import dev.lenet5.nn.TrainingStep;
 import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.nn.optim.Adam;
 import dev.lenet5.nn.optim.Optimizer;
@@ -118,8 +119,9 @@ public final class Trainer {
 
         try (DataParallel network = new DataParallel(model, threads)) {
             network.setLabelSmoothing(config.labelSmoothing());
+            TrainingStep step = new TrainingStep(network, optimizer, average);
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-                EpochMetrics m = trainEpoch(network, optimizer, average, schedule, trainBatches, valBatches, epoch);
+                EpochMetrics m = trainEpoch(step, average, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
                 progress.epochDone(m, config.epochs());
                 saveEpoch(model, optimizer, average, history, epoch);
@@ -136,10 +138,9 @@ public final class Trainer {
         }
     }
 
-    private EpochMetrics trainEpoch(DataParallel network, Optimizer optimizer, WeightAverage average,
-                                    LearningRateSchedule schedule, BatchIterator batches, BatchIterator valBatches,
-                                    int epoch) {
-        LeNet5 model = network.model();
+    private EpochMetrics trainEpoch(TrainingStep step, WeightAverage average, LearningRateSchedule schedule,
+                                    BatchIterator batches, BatchIterator valBatches, int epoch) {
+        Optimizer optimizer = step.optimizer();
         progress.epochStarted(epoch, config.epochs(), batches.batchesPerEpoch());
         batches.shuffle(config.seed(), epoch);
         long start = System.nanoTime();
@@ -150,19 +151,14 @@ public final class Trainer {
         while (batches.next()) {
             int n = batches.count();
             optimizer.setLearningRate(schedule.at(optimizer.stepCount()));
-            DataParallel.BatchStats s = network.trainStep(batches.images(), batches.labels(), n);
-            model.requireFiniteLoss(optimizer.stepCount() + 1, s.lossSum() / n);
-            optimizer.step();
-            if (average != null) {
-                average.update();
-            }
+            DataParallel.BatchStats s = step.run(batches.images(), batches.labels(), n);
             lossSum += s.lossSum();
             correct += s.correct();
             seen += n;
             progress.batchDone(++done, lossSum / seen, (double) correct / seen);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation val = evaluate(network, average, valBatches);
+        Evaluation val = evaluate(step.network(), average, valBatches);
         return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.accuracy(), seconds,
                 seen / seconds, optimizer.learningRate());
     }
