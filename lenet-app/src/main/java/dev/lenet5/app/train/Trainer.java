@@ -14,6 +14,7 @@ import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
 import dev.lenet5.nn.TrainingStep;
+import dev.lenet5.nn.io.Checkpoint;
 import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.nn.optim.Adam;
 import dev.lenet5.nn.optim.Optimizer;
@@ -38,6 +39,8 @@ public final class Trainer {
     /** Floats per image fed to the network: 28x28 MNIST padded to 32x32. */
     static final ImageFormat FORMAT = ImageFormat.LENET;
     public static final String MODEL_FILE = "model.safetensors";
+    /** Weights, optimiser state, weight average and settings: what {@code --resume} continues from. */
+    public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
     public static final String METRICS_FILE = "metrics.csv";
     public static final String CURVES_FILE = "curves.png";
 
@@ -89,7 +92,8 @@ public final class Trainer {
         List<EpochMetrics> history = new ArrayList<>();
         int firstEpoch = 1;
         if (resume) {
-            Checkpoint.State state = Checkpoint.restore(out.resolve(Checkpoint.FILE), model, optimizer, average);
+            Checkpoint.Metadata state = Checkpoint.restore(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer,
+                    average);
             firstEpoch = state.epoch() + 1;
             for (EpochMetrics m : MetricsCsv.read(out.resolve(METRICS_FILE))) {
                 if (m.epoch() <= state.epoch()) {
@@ -196,7 +200,7 @@ public final class Trainer {
                 average.swap();
             }
         }
-        Checkpoint.save(out.resolve(Checkpoint.FILE), model, optimizer, average, config, epoch);
+        Checkpoint.save(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer, average, epoch, config.toMetadata());
     }
 
     private Optimizer optimizer(LeNet5 model) {
@@ -213,6 +217,6 @@ public final class Trainer {
     }
 
     public static boolean hasRun(Path dir) {
-        return Files.exists(dir.resolve(MODEL_FILE)) || Files.exists(dir.resolve(Checkpoint.FILE));
+        return Files.exists(dir.resolve(MODEL_FILE)) || Files.exists(dir.resolve(CHECKPOINT_FILE));
     }
 }
