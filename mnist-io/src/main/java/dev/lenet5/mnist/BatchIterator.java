@@ -9,7 +9,7 @@ import java.util.Random;
  * the same buffers for every batch: no allocation per batch.
  *
  * <pre>{@code
- * BatchIterator batches = new BatchIterator(ds.train(), split.train(), 64, ImageFormat.LENET, false);
+ * BatchIterator batches = new BatchIterator(ds.train(), split.train(), 64, ImageFormat.unitRange(2), false);
  * for (int epoch = 0; epoch < epochs; epoch++) {
  *     batches.shuffle(seed, epoch);          // same order for the same (seed, epoch), resumed or not
  *     while (batches.next()) {

@@ -5,22 +5,17 @@ import java.util.Arrays;
 /**
  * How raw 8-bit pixels become network input: scaled to [0,1] as {@code pixel / 255f} (as torchvision's
  * {@code ToTensor}), optionally normalised as {@code (x - mean) / std} (as {@code Normalize}), and framed
- * by {@code padding} pixels of background on every side (28x28 MNIST with padding 2 gives LeNet's 32x32).
+ * by {@code padding} pixels of background on every side (28x28 MNIST with padding 2 gives 32x32). Which
+ * format a network wants is the network's convention; its user builds the format from it.
  *
  * <p>The padding holds what a black (0) pixel becomes, so it looks like background whether or not the
  * values are normalised: 0 in [0,1], {@code -mean/std} when normalised. Immutable.
  */
 public final class ImageFormat {
 
-    /** The padding that turns 28x28 MNIST digits into LeNet-5's 32x32 input. */
-    public static final int LENET_PADDING = 2;
-
     /** Mean and standard deviation of the MNIST training pixels in [0,1], as commonly used. */
     public static final float MNIST_MEAN = 0.1307f;
     public static final float MNIST_STD = 0.3081f;
-
-    /** The default: [0,1], padded to 32x32, not normalised. */
-    public static final ImageFormat LENET = unitRange(LENET_PADDING);
 
     private final int padding;
     private final float mean;

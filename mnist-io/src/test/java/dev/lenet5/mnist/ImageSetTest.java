@@ -113,8 +113,8 @@ class ImageSetTest {
     }
 
     @Test
-    void defaultFormatIsLeNetsUnitRange32x32() {
-        ImageFormat lenet = ImageFormat.LENET;
+    void unitRangePaddedBy2Makes28x28Digits32x32() {
+        ImageFormat lenet = ImageFormat.unitRange(2);
         assertEquals(2, lenet.padding());
         assertEquals(32, lenet.outputHeight(28));
         assertEquals(32, lenet.outputWidth(28));

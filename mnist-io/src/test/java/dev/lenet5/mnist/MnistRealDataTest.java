@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class MnistRealDataTest {
 
+    /** 28x28 digits padded to 32x32, in [0,1]. */
+    private static final ImageFormat PADDED = ImageFormat.unitRange(2);
+
     static final Path DATA = Path.of("..", "data", "mnist");
 
     private static MnistDataset mnist;
@@ -111,7 +114,7 @@ class MnistRealDataTest {
 
     @Test
     void firstTestBatchIsPaddedTo32x32InUnitRange() {
-        BatchIterator it = new BatchIterator(mnist.test(), mnist.test().allIndices(), 64, ImageFormat.LENET, false);
+        BatchIterator it = new BatchIterator(mnist.test(), mnist.test().allIndices(), 64, PADDED, false);
         assertEquals(157, it.batchesPerEpoch());
         assertTrue(it.next());
         float[] x = it.images();
@@ -140,8 +143,8 @@ class MnistRealDataTest {
     @Test
     void mnistSplitOfTheRealTrainingSet() {
         Split split = Split.seeded(mnist.train().size(), Split.MNIST_VALIDATION_SIZE, 1);
-        BatchIterator train = new BatchIterator(mnist.train(), split.train(), 64, ImageFormat.LENET, true);
-        BatchIterator validation = new BatchIterator(mnist.train(), split.validation(), 1000, ImageFormat.LENET, false);
+        BatchIterator train = new BatchIterator(mnist.train(), split.train(), 64, PADDED, true);
+        BatchIterator validation = new BatchIterator(mnist.train(), split.validation(), 1000, PADDED, false);
         assertEquals(843, train.batchesPerEpoch());
         assertEquals(53_952, train.imagesPerEpoch());
         assertEquals(6, validation.batchesPerEpoch());

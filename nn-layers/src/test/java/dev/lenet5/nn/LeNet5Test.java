@@ -25,6 +25,14 @@ class LeNet5Test {
     private static final TensorKernels SCALAR = ScalarKernels.INSTANCE;
 
     @Test
+    void theInputConventionFramesMnistDigitsToTheInputSize() {
+        assertEquals(new LeNet5.InputConvention(28, 2), LeNet5.INPUT);
+        assertEquals(LeNet5.HEIGHT, LeNet5.INPUT.size());
+        assertEquals(LeNet5.WIDTH, LeNet5.INPUT.size());
+        assertEquals(LeNet5.CHANNELS * 32 * 32, LeNet5.INPUT_SIZE);
+    }
+
+    @Test
     void parametersHavePyTorchNamesShapesAndOrder() {
         LeNet5 model = new LeNet5(SCALAR, 1);
         int[][] shapes = {{6, 1, 5, 5}, {6}, {16, 6, 5, 5}, {16}, {120, 400}, {120}, {84, 120}, {84}, {10, 84}, {10}};

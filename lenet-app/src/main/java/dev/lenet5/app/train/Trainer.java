@@ -36,8 +36,8 @@ import java.util.Map;
  */
 public final class Trainer {
 
-    /** Floats per image fed to the network: 28x28 MNIST padded to 32x32. */
-    static final ImageFormat FORMAT = ImageFormat.LENET;
+    /** The network's input convention as mnist-io's image format: the digits padded to 32x32, in [0,1]. */
+    public static final ImageFormat FORMAT = ImageFormat.unitRange(LeNet5.INPUT.padding());
     public static final String MODEL_FILE = "model.safetensors";
     /** Weights, optimiser state, weight average and settings: what {@code --resume} continues from. */
     public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
