@@ -51,7 +51,7 @@ public final class BatchIterator {
      * @param images    the set to draw from
      * @param indices   which images of the set (e.g. {@link Split#train()}); copied
      * @param batchSize images per batch, at least 1
-     * @param format    scaling, normalisation and padding
+     * @param format    scaling and padding
      * @param dropLast  drop a last batch shorter than {@code batchSize} (for training), or keep it
      */
     public BatchIterator(ImageSet images, int[] indices, int batchSize, ImageFormat format, boolean dropLast) {

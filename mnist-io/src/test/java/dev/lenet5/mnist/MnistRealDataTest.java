@@ -68,8 +68,8 @@ class MnistRealDataTest {
 
     @Test
     void labelCounts() {
-        int[] train = mnist.train().classCounts();
-        int[] test = mnist.test().classCounts();
+        int[] train = SetStatistics.classCounts(mnist.train());
+        int[] test = SetStatistics.classCounts(mnist.test());
         assertEquals(5_923, train[0]);
         assertEquals(6_742, train[1]);
         assertEquals(980, test[0]);
@@ -93,8 +93,8 @@ class MnistRealDataTest {
     @Test
     void pixelStatistics() {
         // The well-known normalisation constants 0.1307 and 0.3081 come from these pixels.
-        assertEquals(0.1307, mnist.train().pixelMean(), 1e-4);
-        assertEquals(0.3081, mnist.train().pixelStd(), 1e-4);
+        assertEquals(0.1307, SetStatistics.pixelMean(mnist.train()), 1e-4);
+        assertEquals(0.3081, SetStatistics.pixelStd(mnist.train()), 1e-4);
     }
 
     @Test

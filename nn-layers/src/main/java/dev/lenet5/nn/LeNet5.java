@@ -183,15 +183,6 @@ public final class LeNet5 {
         throw new IllegalArgumentException("LeNet5 has no parameter '" + name + "'; its parameters are " + PARAMETER_NAMES);
     }
 
-    /** Total number of trainable values (61,706). */
-    public int parameterCount() {
-        int n = 0;
-        for (Parameter p : parameters) {
-            n += p.size();
-        }
-        return n;
-    }
-
     /**
      * Whether {@link #backward} computes the gradient with respect to the input images (default on). Training
      * does not need it; switching it off skips conv1's most expensive backward GEMM and col2im.

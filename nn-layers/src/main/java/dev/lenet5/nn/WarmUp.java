@@ -65,8 +65,8 @@ public final class WarmUp implements AutoCloseable {
         return w;
     }
 
-    /** Training steps completed so far. */
-    public int steps() {
+    /** Training steps completed so far (for the tests: the warm-up's work shows only in the JIT's). */
+    int steps() {
         return steps;
     }
 
