@@ -65,4 +65,9 @@ public final class TrainingStep {
     public Optimizer optimizer() {
         return optimizer;
     }
+
+    /** The weight average the step updates, or null when there is none. */
+    public WeightAverage average() {
+        return average;
+    }
 }

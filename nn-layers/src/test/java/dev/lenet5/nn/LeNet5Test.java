@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lenet5.tensor.kernel.ScalarKernels;
 import dev.lenet5.tensor.kernel.TensorKernels;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -119,12 +117,8 @@ class LeNet5Test {
     }
 
     @Test
-    void aTrainingStepAllocatesNothingOnceBuffersExist() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "per-thread allocation counter unavailable");
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
-                "per-thread allocation counter disabled");
+    void forwardAndBackwardAllocateNothingOnceBuffersExist() {
+        AllocatedBytes allocatedBytes = AllocatedBytes.counter();
         LeNet5 model = new LeNet5(SCALAR, 3);
         Random rng = new Random(3);
         float[] images = Checks.uniform(rng, 8 * LeNet5.INPUT_SIZE, 0, 1);
@@ -133,12 +127,12 @@ class LeNet5Test {
             step(model, images, labels, 8);
             step(model, images, labels, 5);
         }
-        long before = mx.getCurrentThreadAllocatedBytes();
+        long before = allocatedBytes.now();
         for (int i = 0; i < 10; i++) {
             step(model, images, labels, 8);
             step(model, images, labels, 5);
         }
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long allocated = allocatedBytes.now() - before;
         // One re-allocated buffer would be at least 8 * 1024 * 4 bytes (conv1's input gradient) or, for the
         // smallest, 8 * 10 * 4; the allowance only covers the counter's own bookkeeping.
         assertTrue(allocated < 256, "20 steps allocated " + allocated + " bytes");

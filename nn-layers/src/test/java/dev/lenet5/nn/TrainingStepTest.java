@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lenet5.nn.optim.Adam;
 import dev.lenet5.nn.optim.Optimizer;
@@ -13,7 +12,6 @@ import dev.lenet5.nn.optim.WeightAverage;
 import dev.lenet5.tensor.kernel.ScalarKernels;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +31,13 @@ class TrainingStepTest {
     @BeforeAll
     static void load() throws IOException {
         sample = MnistSample.firstTraining(24);
+    }
+
+    /** Adam at 1e-3 and a weight average of decay 0.9 over the network's model. */
+    private static TrainingStep adamWithAverage(DataParallel network) {
+        TensorKernels k = network.model().kernels();
+        List<Parameter> parameters = network.model().parameters();
+        return new TrainingStep(network, new Adam(parameters, k, 1e-3), new WeightAverage(parameters, k, 0.9));
     }
 
     private static float[][] values(List<Parameter> parameters) {
@@ -59,10 +64,8 @@ class TrainingStepTest {
         }
 
         LeNet5 model = new LeNet5(k, 9);
-        Adam adam = new Adam(model.parameters(), k, 1e-3);
-        WeightAverage average = new WeightAverage(model.parameters(), k, 0.9);
         try (DataParallel network = new DataParallel(model, 1)) {
-            TrainingStep step = new TrainingStep(network, adam, average);
+            TrainingStep step = adamWithAverage(network);
             for (int s = 0; s < 3; s++) {
                 int from = s * 4;
                 float[] images = Arrays.copyOfRange(sample.images, from * LeNet5.INPUT_SIZE, (from + n) * LeNet5.INPUT_SIZE);
@@ -70,16 +73,16 @@ class TrainingStepTest {
                 DataParallel.BatchStats stats = step.run(images, labels, n);
                 assertEquals(handLoss[s], stats.lossSum() / n, 1e-12, "step " + (s + 1) + " loss");
             }
+            assertEquals(3, step.optimizer().stepCount());
+            assertEquals(3, step.average().updates());
+            float[][] expected = values(byHand.parameters());
+            float[][] got = values(model.parameters());
+            for (int p = 0; p < expected.length; p++) {
+                assertArrayEquals(expected[p], got[p], LeNet5.PARAMETER_NAMES.get(p));
+            }
+            Map<String, Tensor> expectedAverage = handAverage.state();
+            step.average().state().forEach((name, t) -> assertArrayEquals(expectedAverage.get(name).data(), t.data(), name));
         }
-        assertEquals(3, adam.stepCount());
-        assertEquals(3, average.updates());
-        float[][] expected = values(byHand.parameters());
-        float[][] got = values(model.parameters());
-        for (int p = 0; p < expected.length; p++) {
-            assertArrayEquals(expected[p], got[p], LeNet5.PARAMETER_NAMES.get(p));
-        }
-        Map<String, Tensor> expectedAverage = handAverage.state();
-        average.state().forEach((name, t) -> assertArrayEquals(expectedAverage.get(name).data(), t.data(), name));
     }
 
     @Test
@@ -127,27 +130,20 @@ class TrainingStepTest {
 
     @Test
     void aStepAllocatesNothingOnceTheBuffersExist() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "per-thread allocation counter unavailable");
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
-                "per-thread allocation counter disabled");
-        TensorKernels k = ScalarKernels.INSTANCE;
-        LeNet5 model = new LeNet5(k, 3);
-        Adam adam = new Adam(model.parameters(), k, 1e-4);
-        WeightAverage average = new WeightAverage(model.parameters(), k, 0.99);
+        AllocatedBytes allocatedBytes = AllocatedBytes.counter();
+        LeNet5 model = new LeNet5(ScalarKernels.INSTANCE, 3);
         try (DataParallel network = new DataParallel(model, 1)) {
-            TrainingStep step = new TrainingStep(network, adam, average);
+            TrainingStep step = adamWithAverage(network);
             for (int warm = 0; warm < 3; warm++) {
                 step.run(sample.images, sample.labels, 8);
                 step.run(sample.images, sample.labels, 5);
             }
-            long before = mx.getCurrentThreadAllocatedBytes();
+            long before = allocatedBytes.now();
             for (int i = 0; i < 10; i++) {
                 step.run(sample.images, sample.labels, 8);
                 step.run(sample.images, sample.labels, 5);
             }
-            long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            long allocated = allocatedBytes.now() - before;
             // One boxed value per step would already be 20 * 16 bytes; the allowance covers the counter itself.
             assertTrue(allocated < 256, "20 steps allocated " + allocated + " bytes");
         }

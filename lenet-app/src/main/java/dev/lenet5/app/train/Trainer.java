@@ -125,7 +125,7 @@ public final class Trainer {
             network.setLabelSmoothing(config.labelSmoothing());
             TrainingStep step = new TrainingStep(network, optimizer, average);
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-                EpochMetrics m = trainEpoch(step, average, schedule, trainBatches, valBatches, epoch);
+                EpochMetrics m = trainEpoch(step, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
                 progress.epochDone(m, config.epochs());
                 saveEpoch(model, optimizer, average, history, epoch);
@@ -142,8 +142,8 @@ public final class Trainer {
         }
     }
 
-    private EpochMetrics trainEpoch(TrainingStep step, WeightAverage average, LearningRateSchedule schedule,
-                                    BatchIterator batches, BatchIterator valBatches, int epoch) {
+    private EpochMetrics trainEpoch(TrainingStep step, LearningRateSchedule schedule, BatchIterator batches,
+                                    BatchIterator valBatches, int epoch) {
         Optimizer optimizer = step.optimizer();
         progress.epochStarted(epoch, config.epochs(), batches.batchesPerEpoch());
         batches.shuffle(config.seed(), epoch);
@@ -162,7 +162,7 @@ public final class Trainer {
             progress.batchDone(++done, lossSum / seen, (double) correct / seen);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation val = evaluate(step.network(), average, valBatches);
+        Evaluation val = evaluate(step.network(), step.average(), valBatches);
         return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.accuracy(), seconds,
                 seen / seconds, optimizer.learningRate());
     }
