@@ -27,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *       directory: Linux and macOS).
  * </ol>
  * A file system that cannot rename atomically is an {@link IOException} saying so, not a silent non-atomic
- * copy. On any failure the temporary file is deleted and the target is left as it was.
+ * copy. On any failure before the rename the temporary file is deleted and the target is left as it was.
  *
  * <p>Here, in nn-layers, because every writer can reach it without a new module dependency: the safetensors
  * writer lives in this package, and the app and the benchmarks, which write the reports, plots and charts,
@@ -64,8 +64,9 @@ public final class AtomicFiles {
      * Writes {@code target} atomically and durably, replacing any existing file; creates missing parent
      * directories.
      *
-     * @throws IOException if writing fails (the target is then unchanged) or the file system cannot replace the
-     *                     target atomically
+     * @throws IOException if writing fails or the file system cannot replace the target atomically (the target
+     *                     is then unchanged and no temporary file is left), or if forcing the directory to disk
+     *                     after the rename fails (the new file is then in place, but may not survive a crash)
      */
     public static void write(Path target, Content content) throws IOException {
         write(target, content, ATOMIC_RENAME);
