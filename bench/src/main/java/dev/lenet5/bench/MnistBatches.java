@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import dev.lenet5.mnist.ImageFormat;
 import dev.lenet5.mnist.ImageSet;
 import dev.lenet5.mnist.MnistDataset;
+import dev.lenet5.nn.LeNet5;
 
 /**
  * Real MNIST batches for the training-step and inference benchmarks (ours and the peer's read the same ones),
@@ -71,7 +72,7 @@ public final class MnistBatches {
             throw new IllegalArgumentException(count + " batches of " + batch + " images need " + (long) batch * count
                     + " images but the " + set.name() + " set holds " + set.size());
         }
-        ImageFormat format = ImageFormat.LENET;
+        ImageFormat format = ImageFormat.unitRange(LeNet5.INPUT.padding());
         int floats = format.outputHeight(set.rows()) * format.outputWidth(set.cols());
         float[][] images = new float[count][batch * floats];
         int[][] labels = new int[count][batch];

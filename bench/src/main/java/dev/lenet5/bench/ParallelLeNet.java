@@ -5,13 +5,14 @@ import java.util.Map;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
 import dev.lenet5.nn.Tensor;
+import dev.lenet5.nn.TrainingStep;
 import dev.lenet5.nn.optim.Adam;
 
 /**
- * LeNet-5 training steps and inference on several threads exactly as the training program runs them
- * ({@link DataParallel}: one replica per thread on a contiguous part of the batch, gradients added in replica
- * order), plus the Adam step and a way back to a run's initial state between benchmark iterations. After the
- * first call of each batch size nothing is allocated.
+ * LeNet-5 training steps and inference on several threads exactly as the training program runs them: its
+ * {@link TrainingStep} with Adam (no weight average) over a {@link DataParallel} (one replica per thread on a
+ * contiguous part of the batch, gradients added in replica order), plus a way back to a run's initial state
+ * between benchmark iterations. After the first call of each batch size nothing is allocated.
  */
 final class ParallelLeNet implements AutoCloseable {
 
@@ -20,12 +21,14 @@ final class ParallelLeNet implements AutoCloseable {
 
     private final DataParallel parallel;
     private final Adam adam;
+    private final TrainingStep step;
     private final Map<String, Tensor> freshAdamState;
     private int[] predictions = new int[0];
 
     ParallelLeNet(LeNet5 model, int threads) {
         this.parallel = new DataParallel(model, threads);
         this.adam = new Adam(model.parameters(), model.kernels(), LR);
+        this.step = new TrainingStep(parallel, adam, null);
         this.freshAdamState = adam.state();
     }
 
@@ -47,16 +50,14 @@ final class ParallelLeNet implements AutoCloseable {
         adam.restoreState(0, freshAdamState);
     }
 
-    /** Forward, backward and one Adam step on {@code count} images; returns the batch's mean loss. */
+    /** One training step (forward, backward, checks, Adam) on {@code count} images; returns the batch's mean loss. */
     double trainStep(float[] images, int[] labels, int count) {
-        double loss = gradients(images, labels, count);
-        adam.step();
-        return loss;
+        return step.run(images, labels, count).lossSum() / count;
     }
 
     /** Forward and backward only: afterwards the model's gradients are those of the batch's mean loss. */
     double gradients(float[] images, int[] labels, int count) {
-        return parallel.trainStep(images, labels, count).lossSum() / count;
+        return parallel.forwardBackward(images, labels, count).lossSum() / count;
     }
 
     /** Forward only; returns the sum of the predicted classes (something to consume). */

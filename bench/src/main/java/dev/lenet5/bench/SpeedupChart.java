@@ -5,14 +5,14 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.imageio.ImageIO;
+
+import dev.lenet5.nn.io.AtomicFiles;
 
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -89,19 +89,13 @@ public final class SpeedupChart {
         return chart.createBufferedImage(WIDTH, MARGIN_HEIGHT + BAR_HEIGHT * bars.size());
     }
 
-    /** Renders and writes a PNG, through a temporary file so a reader never sees half an image. */
+    /** Renders and writes a PNG atomically, so a reader never sees half an image. */
     public static void write(Path file, List<ComparisonTable.Row> rows, String subtitle) throws IOException {
         BufferedImage image = render(rows, subtitle);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available to write " + file);
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("cannot write " + file + ": this Java runtime has no PNG writer");
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One LeNet-5 training step at batch 120 as the training program takes it: forward, softmax cross-entropy,
- * backward, gradients summed over the threads' replicas, Adam (lr 1e-3). On real MNIST training batches
+ * One LeNet-5 training step at batch 120 as the training program takes it, through its
+ * {@link dev.lenet5.nn.TrainingStep}: forward, softmax cross-entropy, backward, gradients summed over the
+ * threads' replicas, the finite checks, Adam (lr 1e-3); no weight average. On real MNIST training batches
  * (50 of them, 6,000 images, taken in turn), scalar against SIMD kernels, on 1 and 2 threads of a pool that
  * lives as long as the trial.
  *

@@ -43,7 +43,7 @@ class NetworkBenchmarksTest {
         assertEquals(24, batches.batchSize());
         float[] expected = new float[LeNet5.INPUT_SIZE];
         // Image 2 of batch 1 is image 26 of the set.
-        train.writeImage(26, ImageFormat.LENET, expected, 0);
+        train.writeImage(26, ImageFormat.unitRange(LeNet5.INPUT.padding()), expected, 0);
         float[] got = java.util.Arrays.copyOfRange(batches.images(1), 2 * 1024, 3 * 1024);
         assertArrayEquals(expected, got);
         assertEquals(train.label(26), batches.labels(1)[2]);

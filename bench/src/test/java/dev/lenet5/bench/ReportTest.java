@@ -191,6 +191,12 @@ class ReportTest {
         assertEquals("p.A.b", r.get(0).benchmark());
         assertEquals("x\"y", r.get(0).param("k", ""));
         assertEquals(2.5, r.get(0).score());
+        // The bare NaN is the value when there are no percentiles.
+        r = JmhJson.parse("[{\"benchmark\":\"p.A.b\",\"primaryMetric\":{\"score\":NaN,\"scoreUnit\":\"us/op\"}}]", "t");
+        assertTrue(Double.isNaN(r.get(0).score()));
+        IOException e = assertThrows(IOException.class, () -> JmhJson.parse("[{\"benchmark\":\"a\",\"benchmark\":\"b\"}]",
+                "twice.json"));
+        assertEquals("twice.json: invalid JSON at line 1, column 19: duplicate key \"benchmark\"", e.getMessage());
     }
 
     @Test

@@ -21,18 +21,11 @@ import java.util.function.IntConsumer;
  *
  * <pre>
  * try (Parallel pool = new Parallel(2)) {
- *     pool.run(batch, image -> forward(image));
- *     pool.runRanges(batch, (partition, from, to) -> backward(partition, from, to));
+ *     pool.run(parts, part -> forwardBackward(part));
  * }
  * </pre>
  */
 public final class Parallel implements AutoCloseable {
-
-    /** A contiguous slice of tasks, with the partition (0 = caller) that runs it. */
-    @FunctionalInterface
-    public interface RangeTask {
-        void run(int partition, int from, int to);
-    }
 
     /** Busy-wait this many rounds before parking: short tasks finish faster than a park/unpark trip. */
     private static final int SPINS = 1 << 10;
@@ -46,7 +39,6 @@ public final class Parallel implements AutoCloseable {
     // The current call; written by the caller before the volatile generation bump that publishes it.
     private int tasks;
     private IntConsumer each;
-    private RangeTask ranges;
     private volatile Thread caller;
     private volatile int generation;
     private volatile boolean closed;
@@ -87,20 +79,8 @@ public final class Parallel implements AutoCloseable {
         if (task == null) {
             throw new IllegalArgumentException("task must not be null");
         }
-        dispatch(tasks, task, null);
-    }
-
-    /** Runs {@code task.run(p, from, to)} once per non-empty partition p with its task range. */
-    public void runRanges(int tasks, RangeTask task) {
-        if (task == null) {
-            throw new IllegalArgumentException("task must not be null");
-        }
-        dispatch(tasks, null, task);
-    }
-
-    private void dispatch(int n, IntConsumer eachTask, RangeTask rangeTask) {
-        if (n < 0) {
-            throw new IllegalArgumentException("task count must not be negative, got " + n);
+        if (tasks < 0) {
+            throw new IllegalArgumentException("task count must not be negative, got " + tasks);
         }
         if (closed) {
             throw new IllegalStateException("this Parallel pool is closed");
@@ -109,12 +89,11 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalStateException("Parallel.run is already running: calls must not overlap or nest");
         }
         try {
-            if (n == 0) {
+            if (tasks == 0) {
                 return;
             }
-            tasks = n;
-            each = eachTask;
-            ranges = rangeTask;
+            this.tasks = tasks;
+            each = task;
             Arrays.fill(failures, null);
             caller = Thread.currentThread();
             pending.set(workers.length);
@@ -125,7 +104,6 @@ public final class Parallel implements AutoCloseable {
             runPartition(0);
             awaitWorkers();
             each = null;
-            ranges = null;
             rethrowFirstFailure();
         } finally {
             busy.set(false);
@@ -146,14 +124,8 @@ public final class Parallel implements AutoCloseable {
         int from = partitionStart(tasks, threads, p);
         int to = partitionStart(tasks, threads, p + 1);
         try {
-            if (ranges != null) {
-                if (from < to) {
-                    ranges.run(p, from, to);
-                }
-            } else {
-                for (int i = from; i < to; i++) {
-                    each.accept(i);
-                }
+            for (int i = from; i < to; i++) {
+                each.accept(i);
             }
         } catch (Throwable t) {
             failures[p] = t;

@@ -53,21 +53,16 @@ class ParallelTest {
     }
 
     @Test
-    void rangesAreContiguousAndFollowPartitionStart() {
+    void partitionsAreContiguousAndFollowPartitionStart() {
         assertEquals(0, Parallel.partitionStart(10, 3, 0));
         assertEquals(3, Parallel.partitionStart(10, 3, 1));
         assertEquals(6, Parallel.partitionStart(10, 3, 2));
         assertEquals(10, Parallel.partitionStart(10, 3, 3));
         try (Parallel pool = new Parallel(3)) {
-            int[][] seen = new int[3][];
-            pool.runRanges(10, (p, from, to) -> seen[p] = new int[]{from, to});
-            assertArrayEquals(new int[]{0, 3}, seen[0]);
-            assertArrayEquals(new int[]{3, 6}, seen[1]);
-            assertArrayEquals(new int[]{6, 10}, seen[2]);
-            // Fewer tasks than threads: empty partitions are not called.
-            int[] calls = new int[3];
-            pool.runRanges(1, (p, from, to) -> calls[p]++);
-            assertArrayEquals(new int[]{0, 0, 1}, calls);
+            // Fewer tasks than threads: the one task is partition 2's, [partitionStart(1, 3, 2), 1) = [0, 1).
+            String[] ranOn = new String[1];
+            pool.run(1, i -> ranOn[i] = Thread.currentThread().getName());
+            assertEquals("lenet5-parallel-2", ranOn[0]);
         }
     }
 
@@ -146,9 +141,9 @@ class ParallelTest {
     void closeStopsTheWorkersAndLaterCallsFail() throws Exception {
         Parallel pool = new Parallel(3);
         Thread[] workers = new Thread[2];
-        pool.runRanges(3, (p, from, to) -> {
-            if (p > 0) {
-                workers[p - 1] = Thread.currentThread();
+        pool.run(3, i -> {   // one task per partition: task i on partition i
+            if (i > 0) {
+                workers[i - 1] = Thread.currentThread();
             }
         });
         assertTrue(workers[0].isDaemon());
@@ -170,7 +165,6 @@ class ParallelTest {
             assertThrows(IllegalArgumentException.class, () -> pool.run(-1, i -> {
             }));
             assertThrows(IllegalArgumentException.class, () -> pool.run(1, null));
-            assertThrows(IllegalArgumentException.class, () -> pool.runRanges(1, null));
         }
     }
 

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -129,6 +128,9 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException("the benchmark run failed (JMH's output above says which benchmark and"
                         + " why): " + e.getMessage(), e);
             }
+            if (json != null) {
+                JmhJson.write(json, run);
+            }
             results = BenchResult.of(run);
             jdk = MachineInfo.jdk();
         }
@@ -190,9 +192,7 @@ final class BenchCommand implements Callable<Integer> {
         if (gc) {
             b.addProfiler(GCProfiler.class);
         }
-        if (json != null) {
-            b.resultFormat(ResultFormatType.JSON).result(json.toString());
-        }
+        // No result file for JMH: it would write --json in place; the command writes it atomically after the run.
         return b.build();
     }
 

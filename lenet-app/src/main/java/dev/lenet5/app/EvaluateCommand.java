@@ -1,8 +1,8 @@
 package dev.lenet5.app;
 
 import dev.lenet5.app.train.Evaluation;
+import dev.lenet5.app.train.Trainer;
 import dev.lenet5.mnist.BatchIterator;
-import dev.lenet5.mnist.ImageFormat;
 import dev.lenet5.mnist.ImageSet;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
@@ -63,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation e;
         try (DataParallel parallel = new DataParallel(network, threads)) {
             e = Evaluation.run(parallel, new BatchIterator(test, indices, Math.min(BATCH, indices.length),
-                    ImageFormat.LENET, false));
+                    Trainer.FORMAT, false));
         }
         stdout.println(String.format(Locale.ROOT, "%s on %s (%d images): loss %.4f, accuracy %.2f%% (%d wrong), %s",
                 model, data.describe(), e.size(), e.loss(), 100 * e.accuracy(), e.mistakes(), e.errorInterval()));

@@ -1,6 +1,7 @@
 package dev.lenet5.app;
 
 import dev.lenet5.nn.LeNet5;
+import dev.lenet5.nn.io.Checkpoint;
 import dev.lenet5.nn.io.SafeTensors;
 import dev.lenet5.nn.io.SafeTensorsException;
 import dev.lenet5.nn.io.StateDict;
@@ -23,7 +24,7 @@ final class ModelFile {
         LeNet5 model = new LeNet5(kernels, 0);
         SafeTensors.Contents contents = SafeTensors.read(file);
         // A checkpoint also holds the optimiser's state; a model file must hold exactly the parameters.
-        boolean checkpoint = contents.metadata().containsKey("optimizer_steps");
+        boolean checkpoint = Checkpoint.isCheckpoint(contents.metadata());
         try {
             StateDict.assign(contents.tensors(), model.parameters(), checkpoint);
         } catch (IllegalArgumentException e) {

@@ -46,7 +46,7 @@ final class PredictCommand implements Callable<Integer> {
         // Read every image before loading the model, so a bad file is reported before any work.
         float[] batch = new float[images.size() * LeNet5.INPUT_SIZE];
         for (int i = 0; i < images.size(); i++) {
-            float[] digit = DigitPreprocessor.pad(prepare(images.get(i)), DigitPreprocessor.SIZE, 2);
+            float[] digit = DigitPreprocessor.pad(prepare(images.get(i)), DigitPreprocessor.SIZE, LeNet5.INPUT.padding());
             System.arraycopy(digit, 0, batch, i * LeNet5.INPUT_SIZE, LeNet5.INPUT_SIZE);
         }
         LeNet5 network = ModelFile.load(model, kernels);

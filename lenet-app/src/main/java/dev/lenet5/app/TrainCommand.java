@@ -1,6 +1,5 @@
 package dev.lenet5.app;
 
-import dev.lenet5.app.train.Checkpoint;
 import dev.lenet5.app.train.LearningRateSchedule;
 import dev.lenet5.app.train.Progress;
 import dev.lenet5.app.train.Trainer;
@@ -144,12 +143,12 @@ final class TrainCommand implements Callable<Integer> {
                         + " or make it the same as --resume");
             }
             dir = resume;
-            Path checkpoint = dir.resolve(Checkpoint.FILE);
+            Path checkpoint = dir.resolve(Trainer.CHECKPOINT_FILE);
             if (!Files.isRegularFile(checkpoint)) {
                 throw new java.io.FileNotFoundException("cannot resume: " + checkpoint + " does not exist (a run writes it"
                         + " after its first epoch)");
             }
-            config = Checkpoint.peek(checkpoint).config();
+            config = TrainConfig.fromCheckpoint(checkpoint);
             if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
                 TrainConfig resumed = config;
                 config = Errors.usage(spec, () -> resumed.withEpochs(epochs));

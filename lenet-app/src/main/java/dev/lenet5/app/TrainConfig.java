@@ -1,5 +1,9 @@
 package dev.lenet5.app;
 
+import dev.lenet5.nn.io.Checkpoint;
+import dev.lenet5.nn.io.SafeTensorsException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -72,6 +76,20 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         m.put("label_smoothing", Double.toString(labelSmoothing));
         m.put("ema", Double.toString(ema));
         return m;
+    }
+
+    /**
+     * The settings a run's checkpoint was written with.
+     *
+     * @throws SafeTensorsException naming the file if it is not a checkpoint or its settings are missing or malformed
+     */
+    public static TrainConfig fromCheckpoint(Path file) throws IOException {
+        Checkpoint.Metadata metadata = Checkpoint.peek(file);
+        try {
+            return fromMetadata(metadata.settings());
+        } catch (IllegalArgumentException e) {
+            throw new SafeTensorsException(file + ": damaged checkpoint metadata: " + e.getMessage());
+        }
     }
 
     /** @throws IllegalArgumentException naming the missing or malformed entry */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lenet5.bench.BenchResult;
+import dev.lenet5.bench.JmhJson;
 import dev.lenet5.tensor.kernel.Kernels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -18,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine;
@@ -81,8 +82,7 @@ class BenchCommandTest {
         assertEquals(List.of("odd"), new ArrayList<>(o.getParameter("conv").get()));
         assertEquals(List.of("scalar", "simd-256"), new ArrayList<>(o.getParameter("kernels").get()));
         assertEquals(1, o.getProfilers().size());
-        assertEquals(ResultFormatType.JSON, o.getResultFormat().get());
-        assertEquals(json.toString(), o.getResult().get());
+        assertFalse(o.getResult().hasValue(), "the command writes --json itself, atomically, after the run");
     }
 
     private static void assertUsageError(String fragment, String... args) {
@@ -137,15 +137,27 @@ class BenchCommandTest {
 
     /** One tiny real run through JMH, in this JVM (--forks 0) so it takes about a second. */
     @Test
-    void runsJmhAndPrintsTheComparison() {
+    void runsJmhAndPrintsTheComparison() throws IOException {
         String kernels = Kernels.vectorModulePresent() ? "scalar,simd" : "scalar";
+        Path json = tmp.resolve("results/run.json");
         AppRun run = AppRun.of("bench", "--include", "ConvBenchmark.forward$", "-p", "conv=conv2", "-p", "batch=1",
-                "-p", "kernels=" + kernels, "--forks", "0", "--warmup", "0", "--iterations", "1", "--time", "100ms");
+                "-p", "kernels=" + kernels, "--forks", "0", "--warmup", "0", "--iterations", "1", "--time", "100ms",
+                "--json", json.toString());
         assertEquals(0, run.exitCode(), run::toString);
         String row = run.out().lines().filter(l -> l.startsWith("conv forward")).findFirst().orElse("");
         assertTrue(row.contains("conv2 6x14x14>16 k5 b1"), run.out());
         if (Kernels.vectorModulePresent()) {
             assertTrue(row.matches(".*\\d\\.\\dx.*"), "a speed-up: " + row);
+        }
+        // The JSON file holds the same runs, and redraws the same table.
+        List<BenchResult> saved = JmhJson.read(json);
+        assertEquals(Kernels.vectorModulePresent() ? 2 : 1, saved.size());
+        assertTrue(saved.stream().allMatch(r -> r.param("conv", "").equals("conv2")), saved::toString);
+        AppRun redrawn = AppRun.of("bench", "--from-json", json.toString());
+        assertEquals(0, redrawn.exitCode(), redrawn::toString);
+        assertTrue(redrawn.out().contains(row), redrawn.out());
+        try (var files = Files.list(json.getParent())) {
+            assertEquals(List.of(json), files.toList(), "only the result file, no temporary file");
         }
     }
 }

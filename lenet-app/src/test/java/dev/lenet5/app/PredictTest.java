@@ -3,7 +3,7 @@ package dev.lenet5.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lenet5.mnist.ImageFormat;
+import dev.lenet5.app.train.Trainer;
 import dev.lenet5.mnist.ImageSet;
 import dev.lenet5.mnist.MnistDataset;
 import dev.lenet5.nn.LeNet5;
@@ -67,7 +67,7 @@ class PredictTest {
         StateDict.load(model, network.parameters());
         float[] batch = new float[count * LeNet5.INPUT_SIZE];
         for (int i = 0; i < count; i++) {
-            test.writeImage(first + i, ImageFormat.LENET, batch, i * LeNet5.INPUT_SIZE);
+            test.writeImage(first + i, Trainer.FORMAT, batch, i * LeNet5.INPUT_SIZE);
         }
         network.forward(batch, count);
         return network.predictions().clone();

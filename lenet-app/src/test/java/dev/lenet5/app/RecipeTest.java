@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lenet5.app.train.Checkpoint;
+import dev.lenet5.app.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,7 +53,7 @@ class RecipeTest {
                 "120", "--test-images", "120", "--out", out.toString());
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("recipe best: --augment affine --schedule cosine --lr 0.002\n"), run::toString);
-        TrainConfig config = Checkpoint.peek(out.resolve(Checkpoint.FILE)).config();
+        TrainConfig config = TrainConfig.fromCheckpoint(out.resolve(Trainer.CHECKPOINT_FILE));
         assertEquals("affine", config.augment());
         assertEquals("cosine", config.schedule());
         assertEquals(2e-3, config.lr());

@@ -9,7 +9,7 @@ import java.util.Random;
  * the same buffers for every batch: no allocation per batch.
  *
  * <pre>{@code
- * BatchIterator batches = new BatchIterator(ds.train(), split.train(), 64, ImageFormat.LENET, false);
+ * BatchIterator batches = new BatchIterator(ds.train(), split.train(), 64, ImageFormat.unitRange(2), false);
  * for (int epoch = 0; epoch < epochs; epoch++) {
  *     batches.shuffle(seed, epoch);          // same order for the same (seed, epoch), resumed or not
  *     while (batches.next()) {
@@ -51,7 +51,7 @@ public final class BatchIterator {
      * @param images    the set to draw from
      * @param indices   which images of the set (e.g. {@link Split#train()}); copied
      * @param batchSize images per batch, at least 1
-     * @param format    scaling, normalisation and padding
+     * @param format    scaling and padding
      * @param dropLast  drop a last batch shorter than {@code batchSize} (for training), or keep it
      */
     public BatchIterator(ImageSet images, int[] indices, int batchSize, ImageFormat format, boolean dropLast) {

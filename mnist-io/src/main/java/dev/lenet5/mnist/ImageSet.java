@@ -148,44 +148,11 @@ public final class ImageSet {
 
     /**
      * Writes image {@code index} as network input: (outputHeight, outputWidth) floats at {@code dstOff},
-     * scaled, normalised and padded as {@code format} says.
+     * scaled and padded as {@code format} says.
      */
     public void writeImage(int index, ImageFormat format, float[] dst, int dstOff) {
         checkIndex(index);
         format.write(pixels, index * imageBytes(), rows, cols, dst, dstOff);
-    }
-
-    /** How many images carry each label 0..numClasses()-1. */
-    public int[] classCounts() {
-        int[] counts = new int[numClasses];
-        for (byte b : labels) {
-            counts[b & 0xFF]++;
-        }
-        return counts;
-    }
-
-    /** Mean of all pixels scaled to [0,1] (about 0.1307 for the MNIST training set). */
-    public double pixelMean() {
-        long sum = 0;
-        for (byte p : pixels) {
-            sum += p & 0xFF;
-        }
-        return sum / 255.0 / pixels.length;
-    }
-
-    /** Population standard deviation of all pixels scaled to [0,1] (about 0.3081 for MNIST training). */
-    public double pixelStd() {
-        long sum = 0;
-        long sumSq = 0;
-        for (byte p : pixels) {
-            int v = p & 0xFF;
-            sum += v;
-            sumSq += (long) v * v;
-        }
-        double n = pixels.length;
-        double mean = sum / n;
-        double variance = Math.max(0, sumSq / n - mean * mean);
-        return Math.sqrt(variance) / 255.0;
     }
 
     /** The indices 0..size()-1 in order, e.g. to batch the whole set. */

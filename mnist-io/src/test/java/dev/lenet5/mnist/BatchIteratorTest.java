@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class BatchIteratorTest {
 
+    /** Two pixels of background around each image, values in [0,1]. */
+    private static final ImageFormat PADDED = ImageFormat.unitRange(2);
+
     private static final int N = 23;
 
     /** 23 images of 3x4 whose pixels encode the image number, labels i % 10. */
@@ -86,7 +89,7 @@ class BatchIteratorTest {
 
     @Test
     void droppedLastBatchIsNeverServed() throws IdxFormatException {
-        BatchIterator it = new BatchIterator(numbered(), numbered().allIndices(), 10, ImageFormat.LENET, true);
+        BatchIterator it = new BatchIterator(numbered(), numbered().allIndices(), 10, PADDED, true);
         assertEquals(2, it.batchesPerEpoch());
         assertEquals(20, it.imagesPerEpoch());
         it.shuffle(1, 0);
@@ -104,7 +107,7 @@ class BatchIteratorTest {
     @Test
     void shuffledEpochVisitsEverySubsetIndexOnce() throws IdxFormatException {
         int[] subset = {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21};
-        BatchIterator it = new BatchIterator(numbered(), subset, 4, ImageFormat.LENET, false);
+        BatchIterator it = new BatchIterator(numbered(), subset, 4, PADDED, false);
         it.shuffle(99, 3);
         int[] order = drain(it);
         assertFalse(Arrays.equals(subset, order), "shuffled order equals the given order");
@@ -116,13 +119,13 @@ class BatchIteratorTest {
     @Test
     void orderDependsOnlyOnSeedAndEpochSoResumedRunsMatch() throws IdxFormatException {
         ImageSet set = numbered();
-        BatchIterator uninterrupted = new BatchIterator(set, set.allIndices(), 5, ImageFormat.LENET, false);
+        BatchIterator uninterrupted = new BatchIterator(set, set.allIndices(), 5, PADDED, false);
         int[][] orders = new int[4][];
         for (int epoch = 0; epoch < 4; epoch++) {
             uninterrupted.shuffle(1234, epoch);
             orders[epoch] = drain(uninterrupted);
         }
-        BatchIterator resumed = new BatchIterator(set, set.allIndices(), 7, ImageFormat.LENET, false);
+        BatchIterator resumed = new BatchIterator(set, set.allIndices(), 7, PADDED, false);
         resumed.shuffle(1234, 3);
         assertArrayEquals(orders[3], drain(resumed), "a resumed run must see epoch 3 in the same order");
         assertFalse(Arrays.equals(orders[0], orders[1]), "epochs must differ");
@@ -135,7 +138,7 @@ class BatchIteratorTest {
 
     @Test
     void buffersAreReusedAcrossBatchesAndEpochs() throws IdxFormatException {
-        BatchIterator it = new BatchIterator(numbered(), numbered().allIndices(), 4, ImageFormat.LENET, false);
+        BatchIterator it = new BatchIterator(numbered(), numbered().allIndices(), 4, PADDED, false);
         float[] images = it.images();
         int[] labels = it.labels();
         int[] indices = it.batchIndices();
@@ -156,7 +159,7 @@ class BatchIteratorTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
         ImageSet set = numbered();
-        BatchIterator it = new BatchIterator(set, set.allIndices(), 3, ImageFormat.LENET, false);
+        BatchIterator it = new BatchIterator(set, set.allIndices(), 3, PADDED, false);
         long id = Thread.currentThread().getId();
         int served = 0;
         it.shuffle(1, 0);
@@ -211,7 +214,7 @@ class BatchIteratorTest {
     @Test
     void badArgumentsAreRefused() throws IdxFormatException {
         ImageSet set = numbered();
-        ImageFormat f = ImageFormat.LENET;
+        ImageFormat f = PADDED;
         assertEquals("index 23 at position 1 is outside 0..22 of numbered",
                 assertThrows(IllegalArgumentException.class,
                         () -> new BatchIterator(set, new int[] {0, 23}, 2, f, false)).getMessage());
@@ -228,7 +231,7 @@ class BatchIteratorTest {
     @Test
     void theIndexArrayIsCopied() throws IdxFormatException {
         int[] subset = {4, 5, 6};
-        BatchIterator it = new BatchIterator(numbered(), subset, 3, ImageFormat.LENET, false);
+        BatchIterator it = new BatchIterator(numbered(), subset, 3, PADDED, false);
         subset[0] = 0;
         assertTrue(it.next());
         assertEquals(4, it.batchIndices()[0]);

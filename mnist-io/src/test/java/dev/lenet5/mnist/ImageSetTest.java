@@ -33,7 +33,7 @@ class ImageSetTest {
         assertEquals(153, set.pixel(0, 1, 0));
         assertEquals(255, set.pixel(1, 0, 0));
         assertArrayEquals(new int[] {0, 1}, set.allIndices());
-        int[] counts = set.classCounts();
+        int[] counts = SetStatistics.classCounts(set);
         assertEquals(10, counts.length);
         assertEquals(1, counts[3]);
         assertEquals(1, counts[7]);
@@ -68,9 +68,9 @@ class ImageSetTest {
     void pixelStatisticsMatchHandComputation() throws IdxFormatException {
         ImageSet set = twoImages();
         // Both images together hold each of 0, 51, ..., 255 twice: mean 127.5/255 = 0.5.
-        assertEquals(0.5, set.pixelMean(), 1e-12);
+        assertEquals(0.5, SetStatistics.pixelMean(set), 1e-12);
         // Population variance of {0, 0.2, 0.4, 0.6, 0.8, 1}: mean of squares 2.2/6 minus 0.25.
-        assertEquals(Math.sqrt(2.2 / 6 - 0.25), set.pixelStd(), 1e-12);
+        assertEquals(Math.sqrt(2.2 / 6 - 0.25), SetStatistics.pixelStd(set), 1e-12);
     }
 
     @Test
@@ -95,42 +95,20 @@ class ImageSetTest {
     }
 
     @Test
-    void normalisedImagesPadWithTheNormalisedBackground() throws IdxFormatException {
-        ImageSet set = twoImages();
-        ImageFormat fmt = ImageFormat.normalised(2, ImageFormat.MNIST_MEAN, ImageFormat.MNIST_STD);
-        float[] dst = new float[6 * 7];
-        set.writeImage(1, fmt, dst, 0);
-        float bg = (0f - 0.1307f) / 0.3081f;
-        assertEquals(bg, fmt.background());
-        assertEquals(bg, dst[0]);
-        assertEquals(bg, dst[6 * 7 - 1]);
-        assertEquals(bg, dst[2 * 7 + 1]);  // left margin of the first image row
-        assertEquals((1f - 0.1307f) / 0.3081f, dst[2 * 7 + 2]);  // pixel 255
-        assertEquals((153 / 255f - 0.1307f) / 0.3081f, dst[2 * 7 + 4]);
-        assertEquals(bg, dst[3 * 7 + 4]);  // pixel 0 inside the image looks like the padding
-        assertEquals(true, fmt.isNormalised());
-        assertEquals(0.1307f, fmt.mean());
-    }
-
-    @Test
-    void defaultFormatIsLeNetsUnitRange32x32() {
-        ImageFormat lenet = ImageFormat.LENET;
+    void unitRangePaddedBy2Makes28x28Digits32x32() {
+        ImageFormat lenet = ImageFormat.unitRange(2);
         assertEquals(2, lenet.padding());
         assertEquals(32, lenet.outputHeight(28));
         assertEquals(32, lenet.outputWidth(28));
-        assertEquals(false, lenet.isNormalised());
         assertEquals(0f, lenet.background());
         assertEquals(1f, lenet.value(255));
         assertEquals(128 / 255f, lenet.value(128));
-        assertEquals(0f, lenet.mean());
-        assertEquals(1f, lenet.std());
     }
 
     @Test
     void badFormatsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> ImageFormat.unitRange(-1));
-        assertThrows(IllegalArgumentException.class, () -> ImageFormat.normalised(0, 0.1f, 0f));
-        assertThrows(IllegalArgumentException.class, () -> ImageFormat.normalised(0, Float.NaN, 1f));
+        assertThrows(IllegalArgumentException.class, () -> ImageFormat.unitRange(1025));
     }
 
     @Test
@@ -158,7 +136,7 @@ class ImageSetTest {
         ImageSet set = ImageSet.fromIdx("x", images, labels, ImageSet.INFER_CLASSES);
         assertEquals(201, set.numClasses());
         assertEquals(200, set.label(1));
-        assertEquals(1, set.classCounts()[200]);
+        assertEquals(1, SetStatistics.classCounts(set)[200]);
     }
 
     @Test

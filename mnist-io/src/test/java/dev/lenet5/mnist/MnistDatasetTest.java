@@ -134,7 +134,7 @@ class MnistDatasetTest {
         // The test set lacks class 25 but must count the same classes as the training set.
         assertEquals(26, ds.numClasses());
         assertEquals(26, ds.test().numClasses());
-        assertEquals(26, ds.test().classCounts().length);
+        assertEquals(26, SetStatistics.classCounts(ds.test()).length);
         assertThrows(IdxFormatException.class, () -> MnistDataset.load(dir));
     }
 

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class MnistRealDataTest {
 
+    /** 28x28 digits padded to 32x32, in [0,1]. */
+    private static final ImageFormat PADDED = ImageFormat.unitRange(2);
+
     static final Path DATA = Path.of("..", "data", "mnist");
 
     private static MnistDataset mnist;
@@ -65,8 +68,8 @@ class MnistRealDataTest {
 
     @Test
     void labelCounts() {
-        int[] train = mnist.train().classCounts();
-        int[] test = mnist.test().classCounts();
+        int[] train = SetStatistics.classCounts(mnist.train());
+        int[] test = SetStatistics.classCounts(mnist.test());
         assertEquals(5_923, train[0]);
         assertEquals(6_742, train[1]);
         assertEquals(980, test[0]);
@@ -90,8 +93,8 @@ class MnistRealDataTest {
     @Test
     void pixelStatistics() {
         // The well-known normalisation constants 0.1307 and 0.3081 come from these pixels.
-        assertEquals(0.1307, mnist.train().pixelMean(), 1e-4);
-        assertEquals(0.3081, mnist.train().pixelStd(), 1e-4);
+        assertEquals(0.1307, SetStatistics.pixelMean(mnist.train()), 1e-4);
+        assertEquals(0.3081, SetStatistics.pixelStd(mnist.train()), 1e-4);
     }
 
     @Test
@@ -111,7 +114,7 @@ class MnistRealDataTest {
 
     @Test
     void firstTestBatchIsPaddedTo32x32InUnitRange() {
-        BatchIterator it = new BatchIterator(mnist.test(), mnist.test().allIndices(), 64, ImageFormat.LENET, false);
+        BatchIterator it = new BatchIterator(mnist.test(), mnist.test().allIndices(), 64, PADDED, false);
         assertEquals(157, it.batchesPerEpoch());
         assertTrue(it.next());
         float[] x = it.images();
@@ -140,8 +143,8 @@ class MnistRealDataTest {
     @Test
     void mnistSplitOfTheRealTrainingSet() {
         Split split = Split.seeded(mnist.train().size(), Split.MNIST_VALIDATION_SIZE, 1);
-        BatchIterator train = new BatchIterator(mnist.train(), split.train(), 64, ImageFormat.LENET, true);
-        BatchIterator validation = new BatchIterator(mnist.train(), split.validation(), 1000, ImageFormat.LENET, false);
+        BatchIterator train = new BatchIterator(mnist.train(), split.train(), 64, PADDED, true);
+        BatchIterator validation = new BatchIterator(mnist.train(), split.validation(), 1000, PADDED, false);
         assertEquals(843, train.batchesPerEpoch());
         assertEquals(53_952, train.imagesPerEpoch());
         assertEquals(6, validation.batchesPerEpoch());

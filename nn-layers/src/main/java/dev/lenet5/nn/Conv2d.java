@@ -82,10 +82,6 @@ public final class Conv2d implements Layer {
         this.inputGradientEnabled = enabled;
     }
 
-    public boolean inputGradientEnabled() {
-        return inputGradientEnabled;
-    }
-
     public ConvGeometry geometry() {
         return g;
     }

@@ -46,6 +46,7 @@ public final class DataParallel implements AutoCloseable {
     private int[] predictionsOut;
     private int predictionsOff;
     private double labelSmoothing;
+    private int parts;   // replicas that had a part of the last batch
 
     public DataParallel(LeNet5 model, int threads) {
         if (threads < 1) {
@@ -83,9 +84,9 @@ public final class DataParallel implements AutoCloseable {
 
     /**
      * Forward and backward on {@code count} images: afterwards the model's gradients hold the gradient of the
-     * batch's mean loss (they are zeroed first). The optimiser step is the caller's.
+     * batch's mean loss (they are zeroed first). The rest of a training step is {@link TrainingStep}'s.
      */
-    public BatchStats trainStep(float[] images, int[] labels, int count) {
+    public BatchStats forwardBackward(float[] images, int[] labels, int count) {
         return run(images, labels, count, true, null, 0);
     }
 
@@ -108,6 +109,21 @@ public final class DataParallel implements AutoCloseable {
         return run(images, null, count, false, predictions, off);
     }
 
+    /**
+     * Throws {@link NonFiniteException} if the loss of the last call was NaN or infinite, naming the first layer
+     * whose output held a non-finite value in the replica whose part of the batch produced it (see
+     * {@link LeNet5#requireFiniteLoss}).
+     */
+    public void requireFiniteLoss(long step) {
+        if (Double.isFinite(stats.lossSum)) {
+            return;
+        }
+        for (int r = 0; r < parts; r++) {
+            replicas[r].requireFiniteLoss(step, partLoss[r]);
+        }
+        model.requireFiniteLoss(step, stats.lossSum);   // finite parts whose sum overflowed
+    }
+
     private BatchStats run(float[] images, int[] labels, int count, boolean train, int[] predictions, int off) {
         if (count < 1) {
             throw new IllegalArgumentException("a batch needs at least one image, got " + count);
@@ -118,7 +134,7 @@ public final class DataParallel implements AutoCloseable {
         this.train = train;
         this.predictionsOut = predictions;
         this.predictionsOff = off;
-        int parts = Math.min(replicas.length, count);
+        this.parts = Math.min(replicas.length, count);
         pool.run(parts, part);
         stats.lossSum = 0;
         stats.correct = 0;
@@ -136,7 +152,6 @@ public final class DataParallel implements AutoCloseable {
     }
 
     private void runPart(int r) {
-        int parts = Math.min(replicas.length, count);
         int start = Parallel.partitionStart(count, parts, r);
         int n = Parallel.partitionStart(count, parts, r + 1) - start;
         LeNet5 replica = replicas[r];

@@ -38,17 +38,6 @@ public final class FiniteChecks {
         }
     }
 
-    /** Throws if any parameter's value holds a NaN or infinity. */
-    public static void requireFiniteValues(long step, List<Parameter> parameters, TensorKernels kernels) {
-        for (Parameter p : parameters) {
-            int bad = firstNonFinite(kernels, p.data(), p.size());
-            if (bad >= 0) {
-                throw new NonFiniteException(step, p.name(), "value of " + p.name() + " is " + describe(p.data()[bad])
-                        + " (element " + bad + " of " + p.size() + ")");
-            }
-        }
-    }
-
     static String describe(double v) {
         return Double.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity";
     }

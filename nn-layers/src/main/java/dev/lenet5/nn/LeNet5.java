@@ -17,7 +17,7 @@ import java.util.Random;
  * followed by softmax cross-entropy averaged over the batch. Parameters carry PyTorch's state_dict names and
  * layouts ({@code conv1.weight [6,1,5,5]} ... {@code fc3.bias [10]}), in that order.
  *
- * <p>A training step on one thread:
+ * <p>Training steps go through {@link TrainingStep}; on one thread, what it does comes down to:
  * <pre>{@code
  * model.zeroGrad();
  * double loss = model.forwardLoss(images, labels, n);
@@ -35,6 +35,25 @@ import java.util.Random;
  */
 public final class LeNet5 {
 
+    /**
+     * How an image becomes this network's input: a square digit of {@code digitSize} pixels, framed by
+     * {@code padding} pixels of background on every side, pixel values in [0, 1] with 0 as the background (not
+     * normalised).
+     */
+    public record InputConvention(int digitSize, int padding) {
+
+        /** The side of the framed image: the network's input height and width. */
+        public int size() {
+            return digitSize + 2 * padding;
+        }
+    }
+
+    /**
+     * This network's input: MNIST's 28x28 digits zero-padded by 2 pixels to 32x32 (LeCun et al. padded them so
+     * that strokes at a digit's edge can fall in the middle of the feature detectors' receptive fields), pixels
+     * in [0, 1] (a byte / 255).
+     */
+    public static final InputConvention INPUT = new InputConvention(28, 2);
     public static final int CHANNELS = 1;
     public static final int HEIGHT = 32;
     public static final int WIDTH = 32;
@@ -162,15 +181,6 @@ public final class LeNet5 {
             }
         }
         throw new IllegalArgumentException("LeNet5 has no parameter '" + name + "'; its parameters are " + PARAMETER_NAMES);
-    }
-
-    /** Total number of trainable values (61,706). */
-    public int parameterCount() {
-        int n = 0;
-        for (Parameter p : parameters) {
-            n += p.size();
-        }
-        return n;
     }
 
     /**

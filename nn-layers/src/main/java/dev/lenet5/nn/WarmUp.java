@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Gets the JIT to compile LeNet-5's hot code before a real run needs it, by training a throwaway model on
- * synthetic images on a background thread, typically while the data loads.
+ * synthetic images on a background thread, typically while the data loads, with the run's own
+ * {@link TrainingStep}.
  *
  * <p>Why: Vector API code runs tens of times slower (and allocates) until C2 has compiled it, and on a
  * two-core machine C2 needs seconds for the large register-blocked kernels; measured without a warm-up,
@@ -64,8 +65,8 @@ public final class WarmUp implements AutoCloseable {
         return w;
     }
 
-    /** Training steps completed so far. */
-    public int steps() {
+    /** Training steps completed so far (for the tests: the warm-up's work shows only in the JIT's). */
+    int steps() {
         return steps;
     }
 
@@ -91,7 +92,6 @@ public final class WarmUp implements AutoCloseable {
 
     private void train(TensorKernels kernels, int batch) {
         LeNet5 model = new LeNet5(kernels, 0);
-        model.setInputGradientEnabled(false);
         Adam adam = new Adam(model.parameters(), kernels, 1e-3);
         WeightAverage average = new WeightAverage(model.parameters(), kernels, 0.999);
         float[] images = new float[batch * LeNet5.INPUT_SIZE];
@@ -103,14 +103,13 @@ public final class WarmUp implements AutoCloseable {
         for (int i = 0; i < batch; i++) {
             labels[i] = i % LeNet5.CLASSES;
         }
-        for (int step = 0; step < MAX_STEPS && !stop; step++) {
-            int n = step < SMALL_STEPS ? Math.min(2, batch) : batch;
-            model.zeroGrad();
-            model.forwardLoss(images, labels, n);
-            model.backward(n);
-            adam.step();
-            average.update();
-            steps = step + 1;
+        // One thread: the real run's replicas each step on a batch of this size.
+        try (DataParallel network = new DataParallel(model, 1)) {
+            TrainingStep trainingStep = new TrainingStep(network, adam, average);
+            for (int step = 0; step < MAX_STEPS && !stop; step++) {
+                trainingStep.run(images, labels, step < SMALL_STEPS ? Math.min(2, batch) : batch);
+                steps = step + 1;
+            }
         }
     }
 }

@@ -49,7 +49,7 @@ class DataParallelTest {
         float[][] ref = singleModelGradients(k, count, refLoss);
         for (int threads : new int[] {1, 2, 3}) {
             try (DataParallel parallel = new DataParallel(new LeNet5(k, 5), threads)) {
-                DataParallel.BatchStats stats = parallel.trainStep(sample.images, sample.labels, count);
+                DataParallel.BatchStats stats = parallel.forwardBackward(sample.images, sample.labels, count);
                 assertEquals(refLoss[0], stats.lossSum() / count, 1e-5, threads + " threads: mean loss");
                 float[][] got = gradients(parallel.model());
                 for (int p = 0; p < ref.length; p++) {
@@ -70,11 +70,11 @@ class DataParallelTest {
         TensorKernels k = TestKernels.named(kernels);
         float[][] first;
         try (DataParallel parallel = new DataParallel(new LeNet5(k, 5), 2)) {
-            parallel.trainStep(sample.images, sample.labels, 31);
+            parallel.forwardBackward(sample.images, sample.labels, 31);
             first = gradients(parallel.model());
         }
         try (DataParallel parallel = new DataParallel(new LeNet5(k, 5), 2)) {
-            parallel.trainStep(sample.images, sample.labels, 31);
+            parallel.forwardBackward(sample.images, sample.labels, 31);
             float[][] second = gradients(parallel.model());
             for (int p = 0; p < first.length; p++) {
                 assertArrayEquals(first[p], second[p], LeNet5.PARAMETER_NAMES.get(p));
@@ -113,7 +113,7 @@ class DataParallelTest {
         LeNet5 ref = new LeNet5(k, 5);
         double refLoss = ref.forwardLoss(sample.images, sample.labels, 1);
         try (DataParallel parallel = new DataParallel(new LeNet5(k, 5), 2)) {
-            assertEquals(refLoss, parallel.trainStep(sample.images, sample.labels, 1).lossSum(), 1e-6);
+            assertEquals(refLoss, parallel.forwardBackward(sample.images, sample.labels, 1).lossSum(), 1e-6);
         }
     }
 
@@ -148,11 +148,11 @@ class DataParallelTest {
         TensorKernels k = TestKernels.named(kernels);
         assertThrows(IllegalArgumentException.class, () -> new DataParallel(new LeNet5(k, 5), 0));
         try (DataParallel parallel = new DataParallel(new LeNet5(k, 5), 2)) {
-            assertThrows(IllegalArgumentException.class, () -> parallel.trainStep(sample.images, sample.labels, 0));
+            assertThrows(IllegalArgumentException.class, () -> parallel.forwardBackward(sample.images, sample.labels, 0));
             assertThrows(IllegalArgumentException.class, () -> parallel.evaluate(sample.images, null, 3, null, 0));
             assertThrows(IllegalArgumentException.class, () -> parallel.predict(sample.images, 3, null, 0));
             assertThrows(IllegalArgumentException.class,
-                    () -> parallel.trainStep(sample.images, sample.labels, sample.count + 1), "more images than given");
+                    () -> parallel.forwardBackward(sample.images, sample.labels, sample.count + 1), "more images than given");
         }
     }
 }

@@ -26,16 +26,13 @@ class FiniteChecksTest {
     }
 
     @Test
-    void valueAndGradientChecksNameStepParameterAndElement() {
+    void gradientChecksNameStepParameterAndElement() {
         Parameter ok = new Parameter("conv1.bias", 6);
         Parameter bad = new Parameter("fc1.weight", 2, 3);
-        FiniteChecks.requireFiniteValues(5, List.of(ok, bad), K);
         FiniteChecks.requireFiniteGradients(5, List.of(ok, bad), K);
-        bad.data()[4] = Float.NEGATIVE_INFINITY;
+        bad.data()[4] = Float.NEGATIVE_INFINITY;   // values are not the gradient check's business
+        FiniteChecks.requireFiniteGradients(6, List.of(ok, bad), K);
         bad.grad()[0] = Float.NaN;
-        NonFiniteException v = assertThrows(NonFiniteException.class,
-                () -> FiniteChecks.requireFiniteValues(6, List.of(ok, bad), K));
-        assertEquals("step 6: value of fc1.weight is -Infinity (element 4 of 6)", v.getMessage());
         NonFiniteException g = assertThrows(NonFiniteException.class,
                 () -> FiniteChecks.requireFiniteGradients(7, List.of(ok, bad), K));
         assertEquals("step 7: gradient of fc1.weight is NaN (element 0 of 6)", g.getMessage());

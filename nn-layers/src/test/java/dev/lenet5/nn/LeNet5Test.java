@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lenet5.tensor.kernel.ScalarKernels;
 import dev.lenet5.tensor.kernel.TensorKernels;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -25,6 +23,14 @@ class LeNet5Test {
     private static final TensorKernels SCALAR = ScalarKernels.INSTANCE;
 
     @Test
+    void theInputConventionFramesMnistDigitsToTheInputSize() {
+        assertEquals(new LeNet5.InputConvention(28, 2), LeNet5.INPUT);
+        assertEquals(LeNet5.HEIGHT, LeNet5.INPUT.size());
+        assertEquals(LeNet5.WIDTH, LeNet5.INPUT.size());
+        assertEquals(LeNet5.CHANNELS * 32 * 32, LeNet5.INPUT_SIZE);
+    }
+
+    @Test
     void parametersHavePyTorchNamesShapesAndOrder() {
         LeNet5 model = new LeNet5(SCALAR, 1);
         int[][] shapes = {{6, 1, 5, 5}, {6}, {16, 6, 5, 5}, {16}, {120, 400}, {120}, {84, 120}, {84}, {10, 84}, {10}};
@@ -33,7 +39,7 @@ class LeNet5Test {
         for (int i = 0; i < shapes.length; i++) {
             assertArrayEquals(shapes[i], params.get(i).shape(), params.get(i).name());
         }
-        assertEquals(61_706, model.parameterCount());
+        assertEquals(61_706, params.stream().mapToInt(Parameter::size).sum());
         assertSame(params.get(4), model.parameter("fc1.weight"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.parameter("fc4.weight"));
         assertTrue(e.getMessage().contains("fc4.weight") && e.getMessage().contains("fc3.bias"), e.getMessage());
@@ -111,12 +117,8 @@ class LeNet5Test {
     }
 
     @Test
-    void aTrainingStepAllocatesNothingOnceBuffersExist() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "per-thread allocation counter unavailable");
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
-                "per-thread allocation counter disabled");
+    void forwardAndBackwardAllocateNothingOnceBuffersExist() {
+        AllocatedBytes allocatedBytes = AllocatedBytes.counter();
         LeNet5 model = new LeNet5(SCALAR, 3);
         Random rng = new Random(3);
         float[] images = Checks.uniform(rng, 8 * LeNet5.INPUT_SIZE, 0, 1);
@@ -125,12 +127,12 @@ class LeNet5Test {
             step(model, images, labels, 8);
             step(model, images, labels, 5);
         }
-        long before = mx.getCurrentThreadAllocatedBytes();
+        long before = allocatedBytes.now();
         for (int i = 0; i < 10; i++) {
             step(model, images, labels, 8);
             step(model, images, labels, 5);
         }
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long allocated = allocatedBytes.now() - before;
         // One re-allocated buffer would be at least 8 * 1024 * 4 bytes (conv1's input gradient) or, for the
         // smallest, 8 * 10 * 4; the allowance only covers the counter's own bookkeeping.
         assertTrue(allocated < 256, "20 steps allocated " + allocated + " bytes");

@@ -1,5 +1,6 @@
 package dev.lenet5.app.image;
 
+import dev.lenet5.nn.LeNet5;
 import java.awt.image.BufferedImage;
 
 /**
@@ -11,7 +12,8 @@ import java.awt.image.BufferedImage;
  */
 public final class DigitPreprocessor {
 
-    public static final int SIZE = 28;
+    /** The digits' field: the network's convention, MNIST's 28x28. */
+    public static final int SIZE = LeNet5.INPUT.digitSize();
     static final int BOX = 20;
     /** Grey level (after normalising to [0,1] ink) above which a pixel counts as ink for the bounding box. */
     static final float INK = 0.15f;

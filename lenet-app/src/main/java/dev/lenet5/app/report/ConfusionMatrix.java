@@ -1,9 +1,7 @@
 package dev.lenet5.app.report;
 
+import dev.lenet5.nn.io.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -112,11 +110,6 @@ public final class ConfusionMatrix {
     }
 
     public void write(Path file) throws IOException {
-        String text = format();
-        AtomicFiles.write(file, out -> {
-            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            w.write(text);
-            w.flush();
-        });
+        AtomicFiles.writeString(file, format());
     }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -31,7 +30,7 @@ public final class CurvesPlot {
 
     public static void write(Path file, List<EpochMetrics> epochs, String title) throws IOException {
         BufferedImage image = render(epochs, title);
-        AtomicFiles.write(file, out -> ImageIO.write(image, "png", out));
+        Png.write(file, image);
     }
 
     static BufferedImage render(List<EpochMetrics> epochs, String title) {

@@ -1,8 +1,7 @@
 package dev.lenet5.app.report;
 
+import dev.lenet5.nn.io.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,17 +22,13 @@ public final class MetricsCsv {
     }
 
     public static void write(Path file, List<EpochMetrics> rows) throws IOException {
-        AtomicFiles.write(file, out -> {
-            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            w.write(HEADER);
-            w.write('\n');
-            for (EpochMetrics m : rows) {
-                w.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.3f,%.1f,%.6g%n", m.epoch(), m.trainLoss(),
-                        m.trainAccuracy(), m.valLoss(), m.valAccuracy(), m.seconds(), m.trainImagesPerSecond(),
-                        m.learningRate()));
-            }
-            w.flush();
-        });
+        StringBuilder csv = new StringBuilder(HEADER).append('\n');
+        for (EpochMetrics m : rows) {
+            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.3f,%.1f,%.6g%n", m.epoch(), m.trainLoss(),
+                    m.trainAccuracy(), m.valLoss(), m.valAccuracy(), m.seconds(), m.trainImagesPerSecond(),
+                    m.learningRate()));
+        }
+        AtomicFiles.writeString(file, csv.toString());
     }
 
     public static List<EpochMetrics> read(Path file) throws IOException {

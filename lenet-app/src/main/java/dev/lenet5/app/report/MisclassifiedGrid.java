@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * {@code misclassified.png}: a grid of wrongly classified test digits, each drawn from its original
@@ -33,7 +32,7 @@ public final class MisclassifiedGrid {
 
     public static void write(Path file, List<Mistake> mistakes, int totalMistakes, int testImages) throws IOException {
         BufferedImage image = render(mistakes, totalMistakes, testImages);
-        AtomicFiles.write(file, out -> ImageIO.write(image, "png", out));
+        Png.write(file, image);
     }
 
     static BufferedImage render(List<Mistake> mistakes, int totalMistakes, int testImages) {

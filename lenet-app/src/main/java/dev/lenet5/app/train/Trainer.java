@@ -13,6 +13,8 @@ import dev.lenet5.mnist.Split;
 import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
+import dev.lenet5.nn.TrainingStep;
+import dev.lenet5.nn.io.Checkpoint;
 import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.nn.optim.Adam;
 import dev.lenet5.nn.optim.Optimizer;
@@ -34,9 +36,11 @@ import java.util.Map;
  */
 public final class Trainer {
 
-    /** Floats per image fed to the network: 28x28 MNIST padded to 32x32. */
-    static final ImageFormat FORMAT = ImageFormat.LENET;
+    /** The network's input convention as mnist-io's image format: the digits padded to 32x32, in [0,1]. */
+    public static final ImageFormat FORMAT = ImageFormat.unitRange(LeNet5.INPUT.padding());
     public static final String MODEL_FILE = "model.safetensors";
+    /** Weights, optimiser state, weight average and settings: what {@code --resume} continues from. */
+    public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
     public static final String METRICS_FILE = "metrics.csv";
     public static final String CURVES_FILE = "curves.png";
 
@@ -88,7 +92,8 @@ public final class Trainer {
         List<EpochMetrics> history = new ArrayList<>();
         int firstEpoch = 1;
         if (resume) {
-            Checkpoint.State state = Checkpoint.restore(out.resolve(Checkpoint.FILE), model, optimizer, average);
+            Checkpoint.Metadata state = Checkpoint.restore(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer,
+                    average);
             firstEpoch = state.epoch() + 1;
             for (EpochMetrics m : MetricsCsv.read(out.resolve(METRICS_FILE))) {
                 if (m.epoch() <= state.epoch()) {
@@ -118,8 +123,9 @@ public final class Trainer {
 
         try (DataParallel network = new DataParallel(model, threads)) {
             network.setLabelSmoothing(config.labelSmoothing());
+            TrainingStep step = new TrainingStep(network, optimizer, average);
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-                EpochMetrics m = trainEpoch(network, optimizer, average, schedule, trainBatches, valBatches, epoch);
+                EpochMetrics m = trainEpoch(step, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
                 progress.epochDone(m, config.epochs());
                 saveEpoch(model, optimizer, average, history, epoch);
@@ -136,10 +142,9 @@ public final class Trainer {
         }
     }
 
-    private EpochMetrics trainEpoch(DataParallel network, Optimizer optimizer, WeightAverage average,
-                                    LearningRateSchedule schedule, BatchIterator batches, BatchIterator valBatches,
-                                    int epoch) {
-        LeNet5 model = network.model();
+    private EpochMetrics trainEpoch(TrainingStep step, LearningRateSchedule schedule, BatchIterator batches,
+                                    BatchIterator valBatches, int epoch) {
+        Optimizer optimizer = step.optimizer();
         progress.epochStarted(epoch, config.epochs(), batches.batchesPerEpoch());
         batches.shuffle(config.seed(), epoch);
         long start = System.nanoTime();
@@ -150,19 +155,14 @@ public final class Trainer {
         while (batches.next()) {
             int n = batches.count();
             optimizer.setLearningRate(schedule.at(optimizer.stepCount()));
-            DataParallel.BatchStats s = network.trainStep(batches.images(), batches.labels(), n);
-            model.requireFiniteLoss(optimizer.stepCount() + 1, s.lossSum() / n);
-            optimizer.step();
-            if (average != null) {
-                average.update();
-            }
+            DataParallel.BatchStats s = step.run(batches.images(), batches.labels(), n);
             lossSum += s.lossSum();
             correct += s.correct();
             seen += n;
             progress.batchDone(++done, lossSum / seen, (double) correct / seen);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation val = evaluate(network, average, valBatches);
+        Evaluation val = evaluate(step.network(), step.average(), valBatches);
         return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.accuracy(), seconds,
                 seen / seconds, optimizer.learningRate());
     }
@@ -200,7 +200,7 @@ public final class Trainer {
                 average.swap();
             }
         }
-        Checkpoint.save(out.resolve(Checkpoint.FILE), model, optimizer, average, config, epoch);
+        Checkpoint.save(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer, average, epoch, config.toMetadata());
     }
 
     private Optimizer optimizer(LeNet5 model) {
@@ -217,6 +217,6 @@ public final class Trainer {
     }
 
     public static boolean hasRun(Path dir) {
-        return Files.exists(dir.resolve(MODEL_FILE)) || Files.exists(dir.resolve(Checkpoint.FILE));
+        return Files.exists(dir.resolve(MODEL_FILE)) || Files.exists(dir.resolve(CHECKPOINT_FILE));
     }
 }

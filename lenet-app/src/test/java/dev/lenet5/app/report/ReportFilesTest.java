@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,20 +39,6 @@ class ReportFilesTest {
         Files.writeString(file, "a,b\n1,2\n");
         IOException e = assertThrows(IOException.class, () -> MetricsCsv.read(file));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
-    }
-
-    @Test
-    void atomicWriteLeavesTheOldFileWhenTheWriterFails() throws IOException {
-        Path file = dir.resolve("kept.txt");
-        Files.writeString(file, "old");
-        assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> {
-            out.write("partial".getBytes());
-            throw new IOException("disk full");
-        }));
-        assertEquals("old", Files.readString(file));
-        try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(1, files.count(), "the temporary file must be cleaned up");
-        }
     }
 
     @Test

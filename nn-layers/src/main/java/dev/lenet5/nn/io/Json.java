@@ -7,33 +7,50 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small part of JSON a safetensors header needs, by hand: a strict RFC 8259 parser into
- * {@code Map} (insertion-ordered, duplicate keys rejected), {@code List}, {@code String}, {@code BigDecimal},
- * {@code Boolean} and {@code null}, and a string escaper for the writer. Nesting is capped, so a hostile header
- * cannot overflow the stack.
+ * The project's one JSON reader, by hand: a strict RFC 8259 parser into {@code Map} (insertion-ordered,
+ * duplicate keys rejected), {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean} and {@link #NULL},
+ * and a string escaper for the safetensors writer. Nesting is capped, so a hostile header cannot overflow the
+ * stack. It reads safetensors headers ({@link #parse}) and JMH's result files ({@link #parseLenient}, which
+ * also takes the bare {@code NaN} and {@code Infinity} JMH writes for scores it could not compute).
  */
-final class Json {
+public final class Json {
 
-    /** Objects and arrays nest at most this deep; a safetensors header needs 3. */
-    static final int MAX_DEPTH = 32;
+    /** Objects and arrays nest at most this deep; a safetensors header needs 3, a JMH result file 5. */
+    public static final int MAX_DEPTH = 32;
     /** Sentinel for JSON null (maps cannot hold null values in a way that is distinguishable from absence). */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
         }
     };
+    private static final String[] NON_FINITE = {"NaN", "Infinity", "-Infinity"};
 
     private final String text;
+    private final boolean lenient;
     private int pos;
 
-    private Json(String text) {
+    private Json(String text, boolean lenient) {
         this.text = text;
+        this.lenient = lenient;
     }
 
     /** Parses one JSON value that must make up the whole text (whitespace around it allowed). */
-    static Object parse(String text) throws JsonException {
-        Json p = new Json(text);
+    public static Object parse(String text) throws JsonException {
+        return parse(text, false);
+    }
+
+    /**
+     * {@link #parse}, except that the bare words {@code NaN}, {@code Infinity} and {@code -Infinity} are numbers
+     * too, read as {@code Double}: what JMH and other writers of JavaScript-style JSON emit for values JSON
+     * cannot hold. Everything else is as strict.
+     */
+    public static Object parseLenient(String text) throws JsonException {
+        return parse(text, true);
+    }
+
+    private static Object parse(String text, boolean lenient) throws JsonException {
+        Json p = new Json(text, lenient);
         p.skipWhitespace();
         Object value = p.value(0);
         p.skipWhitespace();
@@ -65,6 +82,12 @@ final class Json {
                 literal("null");
                 return NULL;
             default:
+                if (lenient && (c == 'N' || c == 'I' || c == '-')) {
+                    Double special = nonFinite();
+                    if (special != null) {
+                        return special;
+                    }
+                }
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }
@@ -222,6 +245,17 @@ final class Json {
         }
     }
 
+    /** NaN, Infinity or -Infinity at the current position (consumed), else null. */
+    private Double nonFinite() {
+        for (String word : NON_FINITE) {
+            if (text.startsWith(word, pos)) {
+                pos += word.length();
+                return Double.valueOf(word);
+            }
+        }
+        return null;
+    }
+
     private void literal(String word) throws JsonException {
         if (!text.startsWith(word, pos)) {
             throw error("invalid literal");
@@ -271,8 +305,8 @@ final class Json {
         return c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c);
     }
 
-    private JsonException error(String message) {
-        return new JsonException(message + " at character " + pos);
+    private JsonException error(String problem) {
+        return new JsonException(problem, pos);
     }
 
     /** A quoted JSON string literal for {@code s}. */
@@ -298,12 +332,26 @@ final class Json {
         return sb.append('"').toString();
     }
 
-    /** Malformed JSON; the message gives the character position. */
-    static final class JsonException extends Exception {
+    /** Malformed JSON; the message gives the problem and the character position. */
+    public static final class JsonException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final String problem;
+        private final int position;
 
-        JsonException(String message) {
-            super(message);
+        JsonException(String problem, int position) {
+            super(problem + " at character " + position);
+            this.problem = problem;
+            this.position = position;
+        }
+
+        /** What is wrong, without the position. */
+        public String problem() {
+            return problem;
+        }
+
+        /** The index in the text (in chars, from 0) where the problem was found. */
+        public int position() {
+            return position;
         }
     }
 }

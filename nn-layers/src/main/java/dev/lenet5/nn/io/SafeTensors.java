@@ -10,10 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Reads and writes named float32 tensors in the safetensors format: an 8-byte little-endian header length N,
@@ -33,8 +31,8 @@ import java.util.Objects;
  * <p>Only {@code F32} is supported. The reader trusts nothing in the file: the header length is checked
  * against the file size and a cap before anything is allocated, the JSON is parsed strictly, and every
  * tensor's offsets must be in range, match its shape, and tile the data section exactly (no overlap, no gap,
- * as the reference implementation requires). The writer is atomic: it writes a temporary file in the target's
- * directory, forces it to disk and renames it over the target, so a crash never leaves a torn file.
+ * as the reference implementation requires). The writer goes through {@link AtomicFiles}, so a crash never
+ * leaves a torn file.
  */
 public final class SafeTensors {
 
@@ -72,60 +70,29 @@ public final class SafeTensors {
     }
 
     /**
-     * Writes {@code tensors} (in the map's iteration order) and {@code metadata} to {@code file} atomically,
-     * replacing any existing file.
+     * Writes {@code tensors} (in the map's iteration order) and {@code metadata} (sorted by key) to {@code file}
+     * atomically, replacing any existing file. The same tensors and metadata always give the same bytes.
      *
      * @throws IllegalArgumentException for an empty or reserved name
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(file, "file");
         byte[] header = header(tensors, metadata);
-        long dataBytes = 0;
-        for (Tensor t : tensors.values()) {
-            dataBytes += 4L * t.size();
-        }
-
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-                writeFully(ch, len);
-                writeFully(ch, ByteBuffer.wrap(header));
-                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                for (Tensor t : tensors.values()) {
-                    float[] data = t.data();
-                    for (int i = 0; i < data.length; ) {
-                        int n = Math.min(chunk.capacity() / 4, data.length - i);
-                        chunk.clear();
-                        chunk.asFloatBuffer().put(data, i, n);
-                        chunk.limit(4 * n);
-                        writeFully(ch, chunk);
-                        i += n;
-                    }
+        AtomicFiles.write(file, out -> {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            out.write(header);
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (Tensor t : tensors.values()) {
+                float[] data = t.data();
+                for (int i = 0; i < data.length; ) {
+                    int n = Math.min(chunk.capacity() / 4, data.length - i);
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(data, i, n);
+                    out.write(chunk.array(), 0, 4 * n);
+                    i += n;
                 }
-                if (ch.position() != 8 + header.length + dataBytes) {
-                    throw new IOException("wrote " + ch.position() + " bytes to " + tmp + ", expected "
-                            + (8 + header.length + dataBytes));
-                }
-                ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + target + " atomically: the file system does not support"
-                        + " atomic renames", e);
-            }
-            moved = true;
-            syncDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        });
     }
 
     private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
@@ -135,9 +102,8 @@ public final class SafeTensors {
         if (!metadata.isEmpty()) {
             json.append(Json.quote(METADATA_KEY)).append(":{");
             String sep = "";
-            for (var e : metadata.entrySet()) {
-                json.append(sep).append(Json.quote(Objects.requireNonNull(e.getKey(), "metadata key")))
-                        .append(':').append(Json.quote(Objects.requireNonNull(e.getValue(), "metadata value")));
+            for (var e : sorted(metadata).entrySet()) {
+                json.append(sep).append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
                 sep = ",";
             }
             json.append('}');
@@ -174,6 +140,19 @@ public final class SafeTensors {
         return out;
     }
 
+    /**
+     * The metadata in key order: the same entries give the same bytes whichever map holds them ({@code Map.of}
+     * iterates in an order that changes from one JVM run to the next).
+     */
+    private static Map<String, String> sorted(Map<String, String> metadata) {
+        Map<String, String> sorted = new TreeMap<>();
+        for (var e : metadata.entrySet()) {
+            sorted.put(Objects.requireNonNull(e.getKey(), "metadata key"),
+                    Objects.requireNonNull(e.getValue(), "metadata value"));
+        }
+        return sorted;
+    }
+
     private static byte[] toBytes(CharSequence s) throws CharacterCodingException {
         ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -182,21 +161,6 @@ public final class SafeTensors {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
-    }
-
-    /** Makes the rename durable where the platform allows opening a directory (Linux, macOS); best effort elsewhere. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not possible on this platform: the data itself was forced before the rename.
-        }
     }
 
     // ------------------------------------------------------------------------------------------- reading

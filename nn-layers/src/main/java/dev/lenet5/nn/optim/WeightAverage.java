@@ -54,6 +54,11 @@ public final class WeightAverage {
         }
     }
 
+    /** The parameters it averages, in the order given at construction. */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
     public double decay() {
         return decay;
     }

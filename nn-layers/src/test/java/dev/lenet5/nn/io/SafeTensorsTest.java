@@ -58,6 +58,34 @@ class SafeTensorsTest {
     }
 
     @Test
+    void theSameContentGivesTheSameBytesWhateverTheMetadataMapsOrder() throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("w", Tensor.of(new float[] {1, 2}, 2));
+        tensors.put("b", Tensor.of(new float[] {3}, 1));
+        Map<String, String> forward = new LinkedHashMap<>();
+        Map<String, String> backward = new LinkedHashMap<>();
+        String[] keys = {"epoch", "format", "network", "weights", "a", "Z"};
+        for (int i = 0; i < keys.length; i++) {
+            forward.put(keys[i], "v" + i);
+            backward.put(keys[keys.length - 1 - i], "v" + (keys.length - 1 - i));
+        }
+        Path first = dir.resolve("first.safetensors");
+        Path second = dir.resolve("second.safetensors");
+        Path third = dir.resolve("third.safetensors");
+        SafeTensors.write(first, tensors, forward);
+        SafeTensors.write(second, tensors, backward);
+        SafeTensors.write(third, tensors, Map.of("epoch", "v0", "format", "v1", "network", "v2", "weights", "v3",
+                "a", "v4", "Z", "v5"));
+        byte[] bytes = Files.readAllBytes(first);
+        assertArrayEquals(bytes, Files.readAllBytes(second));
+        assertArrayEquals(bytes, Files.readAllBytes(third));
+        String header = new String(bytes, 8, (int) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0),
+                StandardCharsets.UTF_8);
+        assertTrue(header.startsWith("{\"__metadata__\":{\"Z\":\"v5\",\"a\":\"v4\",\"epoch\":\"v0\",\"format\":\"v1\","
+                + "\"network\":\"v2\",\"weights\":\"v3\"},\"w\":"), "metadata sorted, tensors in map order: " + header);
+    }
+
+    @Test
     void readsTheGoldenFileWrittenByPython() throws Exception {
         Path golden = Path.of(getClass().getResource("/golden/lenet5-golden.safetensors").toURI());
         SafeTensors.Contents c = SafeTensors.read(golden);
