@@ -26,6 +26,9 @@ final class ConvWorkspace {
     /** Partial vector sums and the horizontal sums of the dot kernels. */
     float[] partial = new float[0];
     final float[] sums = new float[16];
+    /** A weight-gradient block's rows of the expanded gradient and of the images, as offsets. */
+    final int[] aRows = new int[4];
+    final int[] bRows = new int[4];
     /** Lowered fallback: one image's im2col matrix, and its ReLU-masked output gradient. */
     float[] cols = new float[0];
     float[] masked = new float[0];

@@ -16,6 +16,9 @@ final class GemmWorkspace {
     final float[] tile;
     /** The 16 horizontal sums of a dot-product block. */
     final float[] sums = new float[16];
+    /** A dot-product block's rows of A and of B, as offsets. */
+    final int[] aRows = new int[4];
+    final int[] bRows = new int[4];
     /** One KC x NR strip of B: the partial last strip when B is otherwise read in place. */
     final float[] edgeStrip;
     private final int bCapacity;

@@ -27,15 +27,8 @@ final class VectorConstants {
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     /** 0, 1, ..., L-1: compared against a scalar it builds lane masks with plain vector instructions. */
     static final float[] LANE_INDEX = laneIndex();
-    /** Masks and lane swaps folding the dot kernels' sums: level k pairs up half-blocks of L >> k lanes. */
-    static final VectorMask<Float> UPPER_1 = upperHalves(L >> 1);
-    static final VectorMask<Float> UPPER_2 = upperHalves(L >> 2);
-    static final VectorMask<Float> UPPER_3 = upperHalves(L >> 3);
-    static final VectorMask<Float> UPPER_4 = upperHalves(L >> 4);
-    static final VectorShuffle<Float> SWAP_1 = swapHalves(L >> 1);
-    static final VectorShuffle<Float> SWAP_2 = swapHalves(L >> 2);
-    static final VectorShuffle<Float> SWAP_3 = swapHalves(L >> 3);
-    static final VectorShuffle<Float> SWAP_4 = swapHalves(L >> 4);
+    /** The upper half of the lanes: the pooling's blend of two de-interleaved halves. */
+    static final VectorMask<Float> UPPER_HALF = upperHalf();
     /** Shuffles de-interleaving two vectors' even (left) and odd (right) lanes: see VectorPooling. */
     static final VectorShuffle<Float> EVEN_LOW = pairShuffle(0, 0);
     static final VectorShuffle<Float> EVEN_HIGH = pairShuffle(0, 1);
@@ -43,44 +36,16 @@ final class VectorConstants {
     static final VectorShuffle<Float> ODD_HIGH = pairShuffle(1, 1);
     /** 0, 2, 4, ...: lane j's offset in a pair of vectors. */
     static final int[] TWICE_LANE = twiceLane();
-    /** Where the folding leaves accumulator i: vector i / L, lane bitreverse(i % L). */
-    static final int[] SUM_SLOT = sumSlots();
 
     private VectorConstants() {
     }
 
-    /** Lanes whose index has bit h set (the upper half of each 2h-lane block); null when h < 1. */
-    private static VectorMask<Float> upperHalves(int h) {
-        if (h < 1) {
-            return null;
-        }
+    private static VectorMask<Float> upperHalf() {
         boolean[] upper = new boolean[L];
-        for (int i = 0; i < L; i++) {
-            upper[i] = (i & h) != 0;
+        for (int i = L / 2; i < L; i++) {
+            upper[i] = true;
         }
         return VectorMask.fromArray(S, upper, 0);
-    }
-
-    /** The shuffle exchanging lane i with lane i ^ h; null when h < 1. */
-    private static VectorShuffle<Float> swapHalves(int h) {
-        if (h < 1) {
-            return null;
-        }
-        int[] source = new int[L];
-        for (int i = 0; i < L; i++) {
-            source[i] = i ^ h;
-        }
-        return VectorShuffle.fromArray(S, source, 0);
-    }
-
-    private static int[] sumSlots() {
-        int bits = Integer.numberOfTrailingZeros(L);
-        int[] slot = new int[16];
-        for (int i = 0; i < 16; i++) {
-            int lane = bits == 0 ? 0 : Integer.reverse(i % L) >>> (32 - bits);
-            slot[i] = i / L * L + lane;
-        }
-        return slot;
     }
 
     /**

@@ -8,9 +8,6 @@ import static dev.lenet5.tensor.kernel.VectorConvForward.placeVectors;
 import static dev.lenet5.tensor.kernel.VectorConvForward.tapOffsets;
 import static dev.lenet5.tensor.kernel.VectorConvForward.wideLength;
 import static dev.lenet5.tensor.kernel.VectorConvForward.widePositions;
-import static dev.lenet5.tensor.kernel.VectorDotProducts.dotImages3x4;
-import static dev.lenet5.tensor.kernel.VectorDotProducts.dotImages4x4;
-import static dev.lenet5.tensor.kernel.VectorDotProducts.foldPartialSums;
 import static dev.lenet5.tensor.kernel.VectorElementwise.sum;
 import static dev.lenet5.tensor.kernel.VectorElementwise.zeroRun;
 
@@ -54,6 +51,7 @@ final class VectorConvBackward {
         tapOffsets(ws, g);
         // The input gradient: rows are input channels, taps (o, ky, kx) read the padded gradient.
         VectorConvTile shape = VectorConvTile.forRows(g.channels(), wideRegisterFile);
+        VectorDotTile dotTile = VectorDotTile.forRows(outChannels, wideRegisterFile);
         ws.tile = ConvWorkspace.atLeast(ws.tile, shape.rows * shape.vectors * L);
         int vectors = (inPlane + L - 1) / L;
         if (dx != null) {
@@ -68,7 +66,7 @@ final class VectorConvBackward {
             int count = Math.min(slice, images - n0);
             int outAt = n0 * outChannels * g.outPixels();
             expandGradient(ws, g, outChannels, count, y, y == null ? 0 : yOff + outAt, dy, dyOff + outAt, planeStride, top);
-            convWeightGradient(ws, g, outChannels, count, x, xOff + n0 * g.inputSize(), ws.taps, imageStride, planeStride,
+            convWeightGradient(ws, dotTile, g, outChannels, count, x, xOff + n0 * g.inputSize(), ws.taps, imageStride, planeStride,
                     top, wideLength(g), dw, dwOff);
             convBiasGradient(ws.expanded, count, outChannels, imageStride, planeStride, top, wideLength(g), db, dbOff);
             if (dx != null) {
@@ -122,8 +120,11 @@ final class VectorConvBackward {
 
     // gy of `count` images (Cout, OH, OW), masked by the ReLU output y when given → expanded[n, o] planes of
     // planeStride floats, row oy at top + oy*W holding gy[n, o, oy, 0 : OW] then zeros; zeros elsewhere
-    private static void expandGradient(ConvWorkspace ws, ConvGeometry g, int outChannels, int count,
-                                       float[] y, int yOff, float[] dy, int dyOff, int planeStride, int top) {
+    static void expandGradient(ConvWorkspace ws, ConvGeometry g, int outChannels, int count,
+                               float[] y, int yOff, float[] dy, int dyOff, int planeStride, int top) {
+        if (count <= 0) {
+            return;   // before any vector exists: the warm-up's cheap calls (see VectorWarmUp)
+        }
         int width = g.width();
         int oh = g.outH();
         int ow = g.outW();
@@ -170,33 +171,29 @@ final class VectorConvBackward {
     }
 
     // dw (Cout, taps) += sum over the slice's images of expanded gradient rows . shifted input rows
-    private static void convWeightGradient(ConvWorkspace ws, ConvGeometry g, int outChannels, int count, float[] x, int xSlice,
+    private static void convWeightGradient(ConvWorkspace ws, VectorDotTile tile, ConvGeometry g, int outChannels,
+                                           int count, float[] x, int xSlice,
                                            int[] off, int imageStride, int planeStride, int rowStart, int len,
                                            float[] dw, int dwOff) {
         int taps = g.patchSize();
-        // Blocks of 3 or 4 output channels, whichever pads less (6 channels: 3; 16: 4).
-        int ra = (outChannels + 3) / 4 * 4 - outChannels <= (outChannels + 2) / 3 * 3 - outChannels ? 4 : 3;
+        int ra = tile.rows;
         float[] e = ws.expanded;
         float[] sums = ws.sums;
+        int[] aRow = ws.aRows;
+        int[] bRow = ws.bRows;
         for (int o0 = 0; o0 < outChannels; o0 += ra) {
             int rows = Math.min(ra, outChannels - o0);
             // Rows past the edge repeat the last real one: valid memory, results dropped below.
-            int a0 = o0 * planeStride + rowStart;
-            int a1 = Math.min(o0 + 1, outChannels - 1) * planeStride + rowStart;
-            int a2 = Math.min(o0 + 2, outChannels - 1) * planeStride + rowStart;
-            int a3 = Math.min(o0 + 3, outChannels - 1) * planeStride + rowStart;
+            for (int r = 0; r < ra; r++) {
+                aRow[r] = Math.min(o0 + r, outChannels - 1) * planeStride + rowStart;
+            }
             for (int t0 = 0; t0 < taps; t0 += 4) {
                 int cols = Math.min(4, taps - t0);
-                int b0 = xSlice + off[t0];
-                int b1 = xSlice + off[Math.min(t0 + 1, taps - 1)];
-                int b2 = xSlice + off[Math.min(t0 + 2, taps - 1)];
-                int b3 = xSlice + off[Math.min(t0 + 3, taps - 1)];
-                if (ra == 4) {
-                    dotImages4x4(count, len, e, imageStride, a0, a1, a2, a3, x, g.inputSize(), b0, b1, b2, b3, ws.partial);
-                } else {
-                    dotImages3x4(count, len, e, imageStride, a0, a1, a2, x, g.inputSize(), b0, b1, b2, b3, ws.partial);
+                for (int q = 0; q < 4; q++) {
+                    bRow[q] = xSlice + off[Math.min(t0 + q, taps - 1)];
                 }
-                foldPartialSums(ws.partial, sums);
+                tile.run(count, len, e, imageStride, aRow, x, g.inputSize(), bRow, ws.partial);
+                VectorDotTile.sumLanes(ws.partial, ra * 4, sums);
                 for (int r = 0; r < rows; r++) {
                     int row = dwOff + (o0 + r) * taps + t0;
                     for (int q = 0; q < cols; q++) {

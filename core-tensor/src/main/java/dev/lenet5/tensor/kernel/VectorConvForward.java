@@ -138,14 +138,13 @@ final class VectorConvForward {
     }
 
     // y[yi : yi+n] += b, then max(y, 0) (NaN passing) when relu: one loop per case, no vector merged at a join
-    private static void addBiasRelu(int n, float b, boolean relu, float[] y, int yi) {
-        FloatVector zero = FloatVector.zero(S);
+    static void addBiasRelu(int n, float b, boolean relu, float[] y, int yi) {
         int bound = S.loopBound(n);
         int i = 0;
         if (relu) {
             for (; i < bound; i += L) {
                 FloatVector v = FloatVector.fromArray(S, y, yi + i).add(b);
-                v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, yi + i);
+                v.blend(FloatVector.zero(S), v.compare(VectorOperators.LE, 0f)).intoArray(y, yi + i);
             }
             for (; i < n; i++) {
                 float v = y[yi + i] + b;

@@ -149,9 +149,13 @@ enum VectorConvTile {
     }
 
     // Y (rows <= 6, 4 vectors) = sum over taps t of wp[wIdx + t*6 + r] * x[xBase + pos[k + v] + off[t]]: stored at
-    // y[yBase + r*ldy + dst[k + v]] when rows == 6, otherwise all 6 rows into tile[(r*4 + v)*L ..] for the caller
+    // y[yBase + r*ldy + dst[k + v]] when rows == 6, otherwise all 6 rows into tile[(r*4 + v)*L ..] for the caller;
+    // taps == 0 returns at once, before any vector exists (see VectorWarmUp)
     private static void conv6x4(int taps, float[] wp, int wIdx, int[] off, float[] x, int xBase,
                                 int[] pos, int[] dst, int k, float[] y, int yBase, int ldy, int rows, float[] tile) {
+        if (taps <= 0) {
+            return;
+        }
         int p0 = xBase + pos[k], p1 = xBase + pos[k + 1], p2 = xBase + pos[k + 2], p3 = xBase + pos[k + 3];
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
@@ -199,9 +203,13 @@ enum VectorConvTile {
     }
 
     // Y (rows <= 8, 3 vectors) = sum over taps t of wp[wIdx + t*8 + r] * x[xBase + pos[k + v] + off[t]]: stored at
-    // y[yBase + r*ldy + dst[k + v]] when rows == 8, otherwise all 8 rows into tile[(r*3 + v)*L ..] for the caller
+    // y[yBase + r*ldy + dst[k + v]] when rows == 8, otherwise all 8 rows into tile[(r*3 + v)*L ..] for the caller;
+    // taps == 0 returns at once, before any vector exists (see VectorWarmUp)
     private static void conv8x3(int taps, float[] wp, int wIdx, int[] off, float[] x, int xBase,
                                 int[] pos, int[] dst, int k, float[] y, int yBase, int ldy, int rows, float[] tile) {
+        if (taps <= 0) {
+            return;
+        }
         int p0 = xBase + pos[k], p1 = xBase + pos[k + 1], p2 = xBase + pos[k + 2];
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
@@ -258,9 +266,13 @@ enum VectorConvTile {
     }
 
     // Y (rows <= 6, 2 vectors) = sum over taps t of wp[wIdx + t*6 + r] * x[xBase + pos[k + v] + off[t]]: stored at
-    // y[yBase + r*ldy + dst[k + v]] when rows == 6, otherwise all 6 rows into tile[(r*2 + v)*L ..] for the caller
+    // y[yBase + r*ldy + dst[k + v]] when rows == 6, otherwise all 6 rows into tile[(r*2 + v)*L ..] for the caller;
+    // taps == 0 returns at once, before any vector exists (see VectorWarmUp)
     private static void conv6x2(int taps, float[] wp, int wIdx, int[] off, float[] x, int xBase,
                                 int[] pos, int[] dst, int k, float[] y, int yBase, int ldy, int rows, float[] tile) {
+        if (taps <= 0) {
+            return;
+        }
         int p0 = xBase + pos[k], p1 = xBase + pos[k + 1];
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -306,9 +318,13 @@ enum VectorConvTile {
     }
 
     // Y (rows <= 4, 3 vectors) = sum over taps t of wp[wIdx + t*4 + r] * x[xBase + pos[k + v] + off[t]]: stored at
-    // y[yBase + r*ldy + dst[k + v]] when rows == 4, otherwise all 4 rows into tile[(r*3 + v)*L ..] for the caller
+    // y[yBase + r*ldy + dst[k + v]] when rows == 4, otherwise all 4 rows into tile[(r*3 + v)*L ..] for the caller;
+    // taps == 0 returns at once, before any vector exists (see VectorWarmUp)
     private static void conv4x3(int taps, float[] wp, int wIdx, int[] off, float[] x, int xBase,
                                 int[] pos, int[] dst, int k, float[] y, int yBase, int ldy, int rows, float[] tile) {
+        if (taps <= 0) {
+            return;
+        }
         int p0 = xBase + pos[k], p1 = xBase + pos[k + 1], p2 = xBase + pos[k + 2];
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);

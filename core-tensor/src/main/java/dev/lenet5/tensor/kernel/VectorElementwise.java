@@ -48,10 +48,9 @@ final class VectorElementwise {
 
     // x[xi : xi+n] = 0
     static void zeroRun(int n, float[] x, int xi) {
-        FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            zero.intoArray(x, xi + i);
+            FloatVector.zero(S).intoArray(x, xi + i);
         }
         for (; i < n; i++) {
             x[xi + i] = 0f;
@@ -95,11 +94,10 @@ final class VectorElementwise {
 
     static void reluForward(int n, float[] x, int xOff, float[] y, int yOff) {
         // y (n) = max(x, 0); "x <= 0" is false for NaN, so NaN passes through as in the reference
-        FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-            v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, yOff + i);
+            v.blend(FloatVector.zero(S), v.compare(VectorOperators.LE, 0f)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
             float v = x[xOff + i];
@@ -109,11 +107,10 @@ final class VectorElementwise {
 
     static void reluBackward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         // dx (n) = y > 0 ? dy : 0
-        FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             VectorMask<Float> positive = FloatVector.fromArray(S, y, yOff + i).compare(VectorOperators.GT, 0f);
-            zero.blend(FloatVector.fromArray(S, dy, dyOff + i), positive).intoArray(dx, dxOff + i);
+            FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, dyOff + i), positive).intoArray(dx, dxOff + i);
         }
         for (; i < n; i++) {
             dx[dxOff + i] = y[yOff + i] > 0f ? dy[dyOff + i] : 0f;
@@ -145,7 +142,10 @@ final class VectorElementwise {
     }
 
     static float sum(int n, float[] x, int xOff) {
-        // sum of x (n): 4 accumulators, then a scalar tail
+        // sum of x (n): 4 accumulators, then a scalar tail; n == 0 creates no vector (see VectorWarmUp)
+        if (n <= 0) {
+            return 0f;
+        }
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
@@ -178,7 +178,10 @@ final class VectorElementwise {
     }
 
     static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
-        // x (n) . y (n): 4 FMA accumulators, then a scalar tail
+        // x (n) . y (n): 4 FMA accumulators, then a scalar tail; n == 0 creates no vector (see VectorWarmUp)
+        if (n <= 0) {
+            return 0f;
+        }
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {

@@ -81,7 +81,7 @@ final class VectorGemm {
             return;
         }
         if (!transA && transB && k >= KernelTuning.DOT_MIN_K && (long) m * n <= KernelTuning.DOT_MAX_MN) {
-            VectorDotProducts.gemmDot(workspace.get(), m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            VectorDotProducts.gemmDot(workspace.get(), wideRegisterFile, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

@@ -23,12 +23,16 @@ final class VectorGemmTiles {
      * between: a vector reassigned in a branch (say "if (beta != 0) c00 = c00.add(...)") meets its other
      * value at a join point, where C2 can lose its exact type; the store is then not intrinsified and
      * every vector of the kernel boxed. Whether that happened depended on the branch profile at compile
-     * time: runs of the same program were 3x apart. Beta, bias and partial tiles are the callers' job.
+     * time: runs of the same program were 3x apart. Beta, bias and partial tiles are the callers' job. kc == 0 returns at once, before
+     * any vector exists: the JIT warm-up's cheap calls (see VectorWarmUp).
      */
 
     // T (8 rows, 3L) at (c, cIdx, ldc) = Ap (kc, 8) * Bp (kc, 3L): all 8 rows are written, nothing is read
     static void kernel8x3(int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
                           float[] c, int cIdx, int ldc) {
+        if (kc <= 0) {
+            return;
+        }
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
@@ -74,6 +78,9 @@ final class VectorGemmTiles {
     // T (8 rows, 2L) at (c, cIdx, ldc) = Ap (kc, 8) * Bp (kc, 2L): all 8 rows are written, nothing is read
     static void kernel8x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
                           float[] c, int cIdx, int ldc) {
+        if (kc <= 0) {
+            return;
+        }
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -118,6 +125,9 @@ final class VectorGemmTiles {
     // T (8 rows, 1L) at (c, cIdx, ldc) = Ap (kc, 8) * Bp (kc, 1L): all 8 rows are written, nothing is read
     static void kernel8x1(int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
                           float[] c, int cIdx, int ldc) {
+        if (kc <= 0) {
+            return;
+        }
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
@@ -161,6 +171,9 @@ final class VectorGemmTiles {
     // T (6 rows, 2L) at (c, cIdx, ldc) = Ap (kc, 6) * Bp (kc, 2L): all 6 rows are written, nothing is read
     static void kernel6x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
                           float[] c, int cIdx, int ldc) {
+        if (kc <= 0) {
+            return;
+        }
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -197,6 +210,9 @@ final class VectorGemmTiles {
     // T (6 rows, 1L) at (c, cIdx, ldc) = Ap (kc, 6) * Bp (kc, 1L): all 6 rows are written, nothing is read
     static void kernel6x1(int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
                           float[] c, int cIdx, int ldc) {
+        if (kc <= 0) {
+            return;
+        }
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);

@@ -75,7 +75,6 @@ final class VectorKernels implements TensorKernels {
      */
     private void seedBranchProfiles() {
         gemm.seedBranchProfiles();
-        VectorDotProducts.seedBranchProfiles();
         VectorConvTile.seedBranchProfiles(wideRegisterFile);
     }
 

@@ -8,7 +8,7 @@ import static dev.lenet5.tensor.kernel.VectorConstants.ODD_HIGH;
 import static dev.lenet5.tensor.kernel.VectorConstants.ODD_LOW;
 import static dev.lenet5.tensor.kernel.VectorConstants.S;
 import static dev.lenet5.tensor.kernel.VectorConstants.TWICE_LANE;
-import static dev.lenet5.tensor.kernel.VectorConstants.UPPER_1;
+import static dev.lenet5.tensor.kernel.VectorConstants.UPPER_HALF;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -41,7 +41,7 @@ final class VectorPooling {
     }
 
     // x: (planes, H, W) → y, argmax: (planes, H/2, W/2); one loop nest, so the shuffles and masks stay in registers
-    private static void maxPool2x2(int planes, int height, int width, float[] x, int xOff,
+    static void maxPool2x2(int planes, int height, int width, float[] x, int xOff,
                                    float[] y, int yOff, int[] argmax, int argOff) {
         int oh = height / 2;
         int ow = width / 2;
@@ -63,12 +63,12 @@ final class VectorPooling {
                     int i = xOff + t;
                     FloatVector lo = FloatVector.fromArray(S, x, i);
                     FloatVector hi = FloatVector.fromArray(S, x, i + L);
-                    FloatVector p00 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_1);
-                    FloatVector p01 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_1);
+                    FloatVector p00 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_HALF);
+                    FloatVector p01 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_HALF);
                     lo = FloatVector.fromArray(S, x, i + width);
                     hi = FloatVector.fromArray(S, x, i + width + L);
-                    FloatVector p10 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_1);
-                    FloatVector p11 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_1);
+                    FloatVector p10 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_HALF);
+                    FloatVector p11 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_HALF);
                     // window order (0,0), (0,1), (1,0), (1,1); take v when v > max, or v is NaN and max is not
                     // (NaN tested as x != x: test(IS_NAN) and andNot are not compiled to vector code on JDK 17)
                     // loaded here, not once before the loops: a vector live across the loop nest was boxed once
