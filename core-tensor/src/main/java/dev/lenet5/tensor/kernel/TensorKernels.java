@@ -20,6 +20,19 @@ public interface TensorKernels {
     /** Width of the vectors the kernels use in bits, or 0 for the scalar reference. */
     int vectorBitSize();
 
+    /** How {@link #convForward} and {@link #convBackward} compute: {@link ConvAlgorithm#AUTO} unless chosen. */
+    default ConvAlgorithm convAlgorithm() {
+        return ConvAlgorithm.AUTO;
+    }
+
+    /**
+     * These kernels computing convolutions by {@code algorithm} (the SIMD kernels: direct or im2col + GEMM; the
+     * scalar reference has one way and returns itself).
+     */
+    default TensorKernels withConvAlgorithm(ConvAlgorithm algorithm) {
+        return this;
+    }
+
     // ---------------------------------------------------------------- GEMM
 
     /**

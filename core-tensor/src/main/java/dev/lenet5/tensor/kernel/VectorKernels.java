@@ -39,11 +39,13 @@ import jdk.incubator.vector.FloatVector;
 final class VectorKernels implements TensorKernels {
 
     private final boolean wideRegisterFile;
+    private final ConvAlgorithm convAlgorithm;
     private final VectorGemm gemm;
     private final ConvWorkspace.PerThread convWorkspace = new ConvWorkspace.PerThread();
 
-    private VectorKernels(boolean wideRegisterFile) {
+    private VectorKernels(boolean wideRegisterFile, ConvAlgorithm convAlgorithm) {
         this.wideRegisterFile = wideRegisterFile;
+        this.convAlgorithm = convAlgorithm;
         this.gemm = new VectorGemm(wideRegisterFile);
         seedBranchProfiles();
     }
@@ -56,7 +58,22 @@ final class VectorKernels implements TensorKernels {
      *                         to exercise both on any machine
      */
     static TensorKernels create(boolean wideRegisterFile) {
-        return new VectorKernels(wideRegisterFile);
+        return new VectorKernels(wideRegisterFile, ConvAlgorithm.AUTO);
+    }
+
+    @Override
+    public ConvAlgorithm convAlgorithm() {
+        return convAlgorithm;
+    }
+
+    @Override
+    public TensorKernels withConvAlgorithm(ConvAlgorithm algorithm) {
+        return algorithm == convAlgorithm ? this : new VectorKernels(wideRegisterFile, algorithm);
+    }
+
+    /** Whether a convolution of geometry g runs directly rather than lowered to im2col and GEMM. */
+    boolean direct(ConvGeometry g) {
+        return convAlgorithm != ConvAlgorithm.IM2COL && VectorConvForward.applies(g);
     }
 
     /**
@@ -95,7 +112,7 @@ final class VectorKernels implements TensorKernels {
 
     @Override
     public String toString() {
-        return name() + " (gemm tile " + gemmTile() + ")";
+        return name() + " (gemm tile " + gemmTile() + ", convolution " + convAlgorithm + ")";
     }
 
     // ---------------------------------------------------------------- GEMM
@@ -130,7 +147,7 @@ final class VectorKernels implements TensorKernels {
             return;
         }
         ConvWorkspace ws = convWorkspace.get();
-        if (VectorConvForward.applies(g)) {
+        if (direct(g)) {
             VectorConvForward.convForward(ws, g, VectorConvTile.forRows(outChannels, wideRegisterFile), outChannels, images,
                     w, wOff, bias, biasOff, relu, x, xOff, y, yOff);
         } else {
@@ -146,7 +163,7 @@ final class VectorKernels implements TensorKernels {
             return;
         }
         ConvWorkspace ws = convWorkspace.get();
-        if (VectorConvForward.applies(g)) {
+        if (direct(g)) {
             VectorConvBackward.convBackward(ws, g, wideRegisterFile, outChannels, images, x, xOff, w, wOff, y, yOff, dy, dyOff,
                     dw, dwOff, db, dbOff, dx, dxOff);
         } else {

@@ -2,6 +2,8 @@ package dev.lenet5.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -182,13 +184,40 @@ class ConvKernelTest {
     @Test
     void simdMatchesTheDefinitionsAndTheScalarReference() {
         for (boolean wideRegisterFile : new boolean[]{true, false}) {
-            TensorKernels simd = SimdVariants.kernels(wideRegisterFile);
-            for (Case k : cases()) {
-                checkAgainstDefinitions(simd, k);
-                checkAgainstScalar(simd, k);
+            for (ConvAlgorithm algorithm : ConvAlgorithm.values()) {
+                TensorKernels simd = SimdVariants.kernels(wideRegisterFile).withConvAlgorithm(algorithm);
+                assertEquals(algorithm, simd.convAlgorithm());
+                for (Case k : cases()) {
+                    checkAgainstDefinitions(simd, k);
+                    checkAgainstScalar(simd, k);
+                }
             }
         }
         SIMD_RAN.set(true);
+    }
+
+    @Test
+    void eachAlgorithmTakesItsPathOnLeNetsGeometryAndPaddingIsAlwaysLowered() {
+        // Direct and lowered convolutions give the same bits on LeNet's geometry (both add the taps in order with
+        // FMAs from zero), so the outputs cannot tell which ran: the choice is checked where it is made.
+        VectorKernels simd = (VectorKernels) SimdVariants.kernels(true);
+        ConvGeometry lenet = ConvGeometry.square(6, 14, 14, 5, 1, 0);
+        ConvGeometry padded = ConvGeometry.square(1, 28, 28, 5, 1, 2);
+        assertTrue(((VectorKernels) simd.withConvAlgorithm(ConvAlgorithm.AUTO)).direct(lenet));
+        assertTrue(((VectorKernels) simd.withConvAlgorithm(ConvAlgorithm.DIRECT)).direct(lenet));
+        assertFalse(((VectorKernels) simd.withConvAlgorithm(ConvAlgorithm.IM2COL)).direct(lenet));
+        for (ConvAlgorithm algorithm : ConvAlgorithm.values()) {
+            assertFalse(((VectorKernels) simd.withConvAlgorithm(algorithm)).direct(padded), algorithm.toString());
+        }
+    }
+
+    @Test
+    void algorithmsParseByName() {
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.parse(" Im2Col "));
+        assertEquals("direct", ConvAlgorithm.DIRECT.toString());
+        assertEquals(ConvAlgorithm.AUTO, ScalarKernels.INSTANCE.withConvAlgorithm(ConvAlgorithm.DIRECT).convAlgorithm());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("fft"));
+        assertTrue(e.getMessage().contains("auto, im2col or direct"), e.getMessage());
     }
 
     @AfterAll
