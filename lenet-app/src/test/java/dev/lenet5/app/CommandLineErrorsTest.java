@@ -117,6 +117,14 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void predictRefusesADecompressionBombFromItsHeader() throws IOException {
+        Path bomb = Files.write(tmp.resolve("bomb.png"), dev.lenet5.app.image.TestPngs.blackGrey(30_000, 30_000));
+        Path model = Files.writeString(tmp.resolve("m.safetensors"), "x");
+        assertError(AppRun.of("predict", "--model", model.toString(), bomb.toString()), 1,
+                bomb + ": the image is 30000 x 30000 = 900,000,000 pixels, more than the limit of 16,777,216");
+    }
+
+    @Test
     void helpAndVersionSucceed() {
         AppRun help = AppRun.of("--help");
         assertEquals(0, help.exitCode());
