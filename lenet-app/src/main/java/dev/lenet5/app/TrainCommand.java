@@ -144,11 +144,14 @@ final class TrainCommand implements Callable<Integer> {
                         + " or make it the same as --resume");
             }
             dir = resume;
+            FileChecks.readableDirectory(dir, "--resume directory");
             Path checkpoint = dir.resolve(Checkpoint.FILE);
-            if (!Files.isRegularFile(checkpoint)) {
+            if (!Files.exists(checkpoint)) {
                 throw new java.io.FileNotFoundException("cannot resume: " + checkpoint + " does not exist (a run writes it"
                         + " after its first epoch)");
             }
+            FileChecks.readableFile(checkpoint, "checkpoint");
+            FileChecks.writableDirectory(dir, "--resume");
             config = Checkpoint.peek(checkpoint).config();
             if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
                 TrainConfig resumed = config;
@@ -164,6 +167,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "the output directory " + dir + " already holds a run;"
                         + " choose another --out, or continue it with --resume " + dir);
             }
+            // Checked now, not after the first epoch's work.
+            FileChecks.writableDirectory(dir, "--out");
         }
         TrainConfig checked = config;
         Errors.usage(spec, () -> Augmentations.parse(checked.augment()));

@@ -103,8 +103,8 @@ class CommandLineErrorsTest {
     }
 
     @Test
-    void resumeRefusesToChangeTheRecipeAndNeedsACheckpoint() {
-        Path dir = tmp.resolve("empty");
+    void resumeRefusesToChangeTheRecipeAndNeedsACheckpoint() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("empty"));
         assertError(AppRun.of("train", "--resume", dir.toString(), "--lr", "0.1"), 2, "remove --lr");
         assertError(AppRun.of("train", "--resume", dir.toString()), 1, "checkpoint.safetensors does not exist");
     }
