@@ -19,7 +19,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * ({@link DigitPreprocessor}), within limits that keep a hostile file from costing more than a real photo:
  * at most {@link #MAX_FILE_BYTES} bytes, and at most {@link #MAX_PIXELS} pixels as the image's header
  * announces them, checked before a single pixel is decoded. A PNG of a few hundred kilobytes can announce
- * 30,000 x 30,000 pixels (gigabytes once decoded); it is refused from its header.
+ * 30,000 x 30,000 pixels (gigabytes once decoded); it is refused from its header. A progressive JPEG may
+ * have at most {@link #MAX_JPEG_SCANS} scans, each of which costs a pass over the whole image.
  *
  * <p>Every problem with the bytes is a {@link DigitImageException} naming the file.
  */
@@ -29,6 +30,11 @@ public final class DigitImages {
     public static final long MAX_FILE_BYTES = 16L << 20;
     /** 16 megapixels (4096 x 4096): a 12-megapixel phone photo fits; decoded it needs at most 128 MiB. */
     public static final long MAX_PIXELS = 4096L * 4096;
+    /**
+     * A progressive JPEG is decoded in passes over the whole image, one per scan: encoders write about 10,
+     * while a few bytes per scan could make a 16 MiB file of hundreds of thousands.
+     */
+    public static final int MAX_JPEG_SCANS = 100;
 
     private DigitImages() {
     }
@@ -79,6 +85,9 @@ public final class DigitImages {
                 // Seeking forward only and skipping metadata: nothing of the file is kept but the pixels.
                 reader.setInput(in, true, true);
                 checkPixels(source, reader.getWidth(0), reader.getHeight(0));
+                if (reader.getFormatName().equalsIgnoreCase("jpeg")) {
+                    checkScans(source, bytes);
+                }
                 return reader.read(0);
             } finally {
                 reader.dispose();
@@ -114,6 +123,38 @@ public final class DigitImages {
                     + " more than the limit of %,d (16 megapixels, e.g. 4096 x 4096); scale it down",
                     width, height, pixels, MAX_PIXELS));
         }
+    }
+
+    private static void checkScans(String source, byte[] jpeg) throws DigitImageException {
+        int scans = jpegScans(jpeg);
+        if (scans > MAX_JPEG_SCANS) {
+            throw new DigitImageException(source, "the JPEG image has " + scans + " scans, more than the limit of "
+                    + MAX_JPEG_SCANS + " (encoders write about 10)");
+        }
+    }
+
+    /**
+     * The start-of-scan markers in a JPEG file, counted without decoding: marker segments are skipped by their
+     * length; in the entropy-coded data after a scan header a 0xFF byte is followed by 0x00 (a stuffed byte),
+     * a restart marker or the next marker, so scanning it byte by byte finds the next marker.
+     */
+    static int jpegScans(byte[] b) {
+        int scans = 0;
+        int i = 2;   // after the start-of-image marker
+        while (i + 3 < b.length) {
+            int marker = b[i + 1] & 0xFF;
+            if ((b[i] & 0xFF) != 0xFF || marker == 0xFF) {
+                i++;   // entropy-coded data, or a fill byte before a marker
+            } else if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                i += 2;   // a stuffed 0xFF, TEM or a restart marker: no length follows
+            } else if (marker == 0xD9) {
+                break;   // end of image
+            } else {
+                scans += marker == 0xDA ? 1 : 0;
+                i += 2 + (((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF));
+            }
+        }
+        return scans;
     }
 
     private static DigitImageException tooLarge(String source, long bytes) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
@@ -14,9 +16,17 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /** The limits on predict's images: file size, and pixels as announced by the header, before decoding. */
 class DigitImagesTest {
@@ -114,6 +124,63 @@ class DigitImagesTest {
         Path png = tmp.resolve("digit.png");
         ImageIO.write(img, "png", png.toFile());
         assertEquals(28 * 28, DigitImages.prepare(png).length);
+    }
+
+    @Test
+    void progressiveJpegsWithTooManyScansAreRefused() throws IOException {
+        BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_3BYTE_BGR);
+        img.getGraphics().fillRect(15, 5, 8, 30);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(img, null, null), param);
+        }
+        writer.dispose();
+        byte[] jpeg = out.toByteArray();
+        int scans = scansInMetadata(jpeg);
+        assertTrue(scans > 1, "a progressive JPEG has several scans: " + scans);
+        assertEquals(scans, DigitImages.jpegScans(jpeg));
+        assertEquals(28 * 28, DigitImages.prepare(jpeg, "progressive.jpg").length);
+
+        // The last scan (its header and data, up to the end-of-image marker) repeated until past the limit.
+        int last = lastIndexOf(jpeg, (byte) 0xFF, (byte) 0xDA);
+        byte[] scan = Arrays.copyOfRange(jpeg, last, jpeg.length - 2);
+        ByteArrayOutputStream many = new ByteArrayOutputStream();
+        many.write(jpeg, 0, jpeg.length - 2);
+        int copies = DigitImages.MAX_JPEG_SCANS + 1 - scans;
+        for (int i = 0; i < copies; i++) {
+            many.write(scan);
+        }
+        many.write(jpeg, jpeg.length - 2, 2);
+        byte[] bomb = many.toByteArray();
+        assertEquals(DigitImages.MAX_JPEG_SCANS + 1, scansInMetadata(bomb));
+        assertEquals(DigitImages.MAX_JPEG_SCANS + 1, DigitImages.jpegScans(bomb));
+        assertMessage(assertThrows(DigitImageException.class, () -> DigitImages.prepare(bomb, "scans.jpg")),
+                "scans.jpg: the JPEG image has 101 scans, more than the limit of 100");
+    }
+
+    /** The scans as ImageIO's JPEG reader lists them in the image's native metadata. */
+    private static int scansInMetadata(byte[] jpeg) throws IOException {
+        ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+            reader.setInput(in);
+            Node tree = reader.getImageMetadata(0).getAsTree("javax_imageio_jpeg_image_1.0");
+            return ((Element) tree).getElementsByTagName("sos").getLength();
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private static int lastIndexOf(byte[] bytes, byte first, byte second) {
+        for (int i = bytes.length - 2; i >= 0; i--) {
+            if (bytes[i] == first && bytes[i + 1] == second) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 
     @Test
