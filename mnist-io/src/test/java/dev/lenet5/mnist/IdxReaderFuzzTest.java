@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Jazzer harnesses for {@link IdxReader}. The only exception a reader may throw for bad bytes is
@@ -36,7 +34,7 @@ class IdxReaderFuzzTest {
     /** The input gzipped first, so the fuzzer explores the IDX parser behind a valid gzip stream. */
     @FuzzTest
     void gzippedIdx(byte[] input) throws IOException {
-        readBothWays(gzip(input));
+        readBothWays(IdxBytes.gzip(input));
     }
 
     private static void readBothWays(byte[] bytes) throws IOException {
@@ -68,16 +66,6 @@ class IdxReaderFuzzTest {
             assertFalse(e.getMessage().contains("the Java heap cannot hold"), e::getMessage);
             return e.getMessage();
         }
-    }
-
-    private static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static Path tempFile() {
