@@ -151,7 +151,6 @@ final class TrainCommand implements Callable<Integer> {
                         + " after its first epoch)");
             }
             FileChecks.readableFile(checkpoint, "checkpoint");
-            FileChecks.writableDirectory(dir, "--resume");
             config = Checkpoint.peek(checkpoint).config();
             if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
                 TrainConfig resumed = config;
@@ -167,8 +166,6 @@ final class TrainCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "the output directory " + dir + " already holds a run;"
                         + " choose another --out, or continue it with --resume " + dir);
             }
-            // Checked now, not after the first epoch's work.
-            FileChecks.writableDirectory(dir, "--out");
         }
         TrainConfig checked = config;
         Errors.usage(spec, () -> Augmentations.parse(checked.augment()));
@@ -176,6 +173,8 @@ final class TrainCommand implements Callable<Integer> {
                 checked.warmupEpochs()));
         TensorKernels kernels = Errors.usage(spec, runtime::kernels);
         int threads = Errors.usage(spec, runtime::threads);
+        // Checked before the data loads and an epoch is trained, not when the epoch's files are written.
+        FileChecks.writableDirectory(dir, resume != null ? "--resume" : "--out");
 
         Progress progress = Progress.create(stdout, Progress.stdoutIsTerminal());
         progress.message(String.format("lenet5-java %s: kernels %s, %d thread%s, JDK %s, out %s", Version.projectVersion(),
