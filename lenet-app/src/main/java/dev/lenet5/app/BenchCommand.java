@@ -116,11 +116,16 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--from-json reads an earlier run; --json writes a new"
                         + " one: give one of them");
             }
+            FileChecks.readableFile(fromJson, "JSON file");
+            checkWritable(plot, "--plot");
             results = JmhJson.read(fromJson);
             jdk = results.stream().map(BenchResult::jdk).filter(v -> !v.isEmpty()).findFirst().orElse("unknown")
                     + " (from " + fromJson + ")";
         } else {
             Options options = jmhOptions();
+            // Checked before the benchmarks run for minutes, not when their results are written.
+            checkWritable(json, "--json");
+            checkWritable(plot, "--plot");
             Collection<RunResult> run;
             try {
                 run = new Runner(options).run();
@@ -194,6 +199,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         // No result file for JMH: it would write --json in place; the command writes it atomically after the run.
         return b.build();
+    }
+
+    private static void checkWritable(Path file, String option) throws java.io.IOException {
+        if (file != null) {
+            FileChecks.writableFile(file, option);
+        }
     }
 
     private int check(String option, int value, int min) {

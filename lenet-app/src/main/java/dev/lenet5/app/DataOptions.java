@@ -2,7 +2,6 @@ package dev.lenet5.app;
 
 import dev.lenet5.mnist.MnistDataset;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -19,9 +18,7 @@ final class DataOptions {
         if (dir == null) {
             return MnistDataset.loadResources(MnistDataset.DEFAULT_RESOURCE_PREFIX);
         }
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("the data directory " + dir + " does not exist or is not a directory");
-        }
+        FileChecks.readableDirectory(dir, "data directory");
         return MnistDataset.load(dir);
     }
 

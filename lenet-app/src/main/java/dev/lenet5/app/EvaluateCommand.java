@@ -54,6 +54,9 @@ final class EvaluateCommand implements Callable<Integer> {
         TensorKernels kernels = Errors.usage(spec, runtime::kernels);
         int threads = Errors.usage(spec, runtime::threads);
         PrintWriter stdout = spec.commandLine().getOut();
+        if (out != null) {
+            FileChecks.writableDirectory(out, "--out");
+        }
         LeNet5 network = ModelFile.load(model, kernels);
         ImageSet test = data.load().test();
         int[] indices = test.allIndices();

@@ -6,9 +6,7 @@ import dev.lenet5.nn.io.SafeTensors;
 import dev.lenet5.nn.io.SafeTensorsException;
 import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.tensor.kernel.TensorKernels;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Loads a saved LeNet-5: {@code model.safetensors}, or a checkpoint, which holds the same tensors and more. */
@@ -18,9 +16,7 @@ final class ModelFile {
     }
 
     static LeNet5 load(Path file, TensorKernels kernels) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new FileNotFoundException("the model file " + file + " does not exist");
-        }
+        FileChecks.readableFile(file, "model file");
         LeNet5 model = new LeNet5(kernels, 0);
         SafeTensors.Contents contents = SafeTensors.read(file);
         // A checkpoint also holds the optimiser's state; a model file must hold exactly the parameters.

@@ -1,18 +1,14 @@
 package dev.lenet5.app;
 
+import dev.lenet5.app.image.DigitImages;
 import dev.lenet5.app.image.DigitPreprocessor;
 import dev.lenet5.nn.LeNet5;
 import dev.lenet5.tensor.kernel.TensorKernels;
-import java.awt.image.BufferedImage;
-import java.io.FileNotFoundException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +29,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.safetensors written by train")
     Path model;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG files")
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG files, at most 16 MiB and 16 megapixels"
+            + " (e.g. 4096 x 4096) each")
     List<Path> images;
 
     @Mixin
@@ -46,7 +43,8 @@ final class PredictCommand implements Callable<Integer> {
         // Read every image before loading the model, so a bad file is reported before any work.
         float[] batch = new float[images.size() * LeNet5.INPUT_SIZE];
         for (int i = 0; i < images.size(); i++) {
-            float[] digit = DigitPreprocessor.pad(prepare(images.get(i)), DigitPreprocessor.SIZE, LeNet5.INPUT.padding());
+            float[] digit = DigitPreprocessor.pad(DigitImages.prepare(images.get(i)), DigitPreprocessor.SIZE,
+                    LeNet5.INPUT.padding());
             System.arraycopy(digit, 0, batch, i * LeNet5.INPUT_SIZE, LeNet5.INPUT_SIZE);
         }
         LeNet5 network = ModelFile.load(model, kernels);
@@ -65,25 +63,5 @@ final class PredictCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
-    }
-
-    static float[] prepare(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new FileNotFoundException("the image " + file + " does not exist");
-        }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot decode the image (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new IOException(file + ": not a PNG or JPEG image");
-        }
-        try {
-            return DigitPreprocessor.toMnist(img);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -143,11 +143,13 @@ final class TrainCommand implements Callable<Integer> {
                         + " or make it the same as --resume");
             }
             dir = resume;
+            FileChecks.readableDirectory(dir, "--resume directory");
             Path checkpoint = dir.resolve(Trainer.CHECKPOINT_FILE);
-            if (!Files.isRegularFile(checkpoint)) {
+            if (!Files.exists(checkpoint)) {
                 throw new java.io.FileNotFoundException("cannot resume: " + checkpoint + " does not exist (a run writes it"
                         + " after its first epoch)");
             }
+            FileChecks.readableFile(checkpoint, "checkpoint");
             config = TrainConfig.fromCheckpoint(checkpoint);
             if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
                 TrainConfig resumed = config;
@@ -170,6 +172,8 @@ final class TrainCommand implements Callable<Integer> {
                 checked.warmupEpochs()));
         TensorKernels kernels = Errors.usage(spec, runtime::kernels);
         int threads = Errors.usage(spec, runtime::threads);
+        // Checked before the data loads and an epoch is trained, not when the epoch's files are written.
+        FileChecks.writableDirectory(dir, resume != null ? "--resume" : "--out");
 
         Progress progress = Progress.create(stdout, Progress.stdoutIsTerminal());
         progress.message(String.format("lenet5-java %s: kernels %s, %d thread%s, JDK %s, out %s", Version.projectVersion(),

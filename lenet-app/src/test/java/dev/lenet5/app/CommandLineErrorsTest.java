@@ -116,8 +116,8 @@ class CommandLineErrorsTest {
     }
 
     @Test
-    void resumeRefusesToChangeTheRecipeAndNeedsACheckpoint() {
-        Path dir = tmp.resolve("empty");
+    void resumeRefusesToChangeTheRecipeAndNeedsACheckpoint() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("empty"));
         assertError(AppRun.of("train", "--resume", dir.toString(), "--lr", "0.1"), 2, "remove --lr");
         assertError(AppRun.of("train", "--resume", dir.toString()), 1, "checkpoint.safetensors does not exist");
     }
@@ -127,6 +127,14 @@ class CommandLineErrorsTest {
         Path text = Files.writeString(tmp.resolve("digit.png"), "not an image");
         Path model = Files.writeString(tmp.resolve("m.safetensors"), "x");
         assertError(AppRun.of("predict", "--model", model.toString(), text.toString()), 1, "digit.png: not a PNG or JPEG image");
+    }
+
+    @Test
+    void predictRefusesADecompressionBombFromItsHeader() throws IOException {
+        Path bomb = Files.write(tmp.resolve("bomb.png"), dev.lenet5.app.image.TestPngs.blackGrey(30_000, 30_000));
+        Path model = Files.writeString(tmp.resolve("m.safetensors"), "x");
+        assertError(AppRun.of("predict", "--model", model.toString(), bomb.toString()), 1,
+                bomb + ": the image is 30000 x 30000 = 900,000,000 pixels, more than the limit of 16,777,216");
     }
 
     @Test

@@ -20,8 +20,9 @@ import java.nio.file.Path;
  * (or the reverse) still reads.
  *
  * <p>Nothing is allocated from an unchecked header: dimensions must be positive, their product must fit
- * a Java array and the data must fit {@link #maxDataBytes()}. Even then a gzip source, whose length is
- * unknown, gets an array that grows with the data actually decompressed, so a lying header costs at most
+ * a Java array and the data must fit {@link #maxDataBytes()}; a plain file must be exactly as long as its
+ * header says, and a gzip file at most 1032 times shorter (deflate's largest expansion). Even then a gzip
+ * source gets an array that grows with the data actually decompressed, so a lying header costs at most
  * twice the real data. Every problem is an {@link IdxFormatException} whose message starts with the
  * source name.
  *
@@ -34,6 +35,12 @@ public final class IdxReader {
 
     /** The largest array length the JVM allocates reliably. */
     public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    /**
+     * Deflate's largest expansion: a length-258 match in two bits (Huffman codes of one bit for the length
+     * and the distance), so no gzip file holds more than this many times its own size.
+     */
+    static final long MAX_DEFLATE_RATIO = 1032;
 
     /** What an unsized (gzip) source gets before its data proves it deserves more. */
     static final int INITIAL_ALLOCATION_BYTES = 1 << 20;
@@ -110,7 +117,7 @@ public final class IdxReader {
         }
         if (b0 == 0x1F && b1 == 0x8B) {
             try (GzipGuard gzip = GzipGuard.open(buffered, source)) {
-                return parse(gzip, -1, source, noun, gzip);
+                return parse(gzip, rawLength, source, noun, gzip);
             }
         }
         if (b0 == 0 && b1 <= 0) {
@@ -124,6 +131,10 @@ public final class IdxReader {
 
     // ------------------------------------------------------------------ header
 
+    /**
+     * @param knownLength the length of the file, or -1 for a stream; for a gzip file, the compressed length,
+     *                    which bounds what the header may declare but not what the data will be
+     */
     private IdxArray parse(InputStream in, long knownLength, String source, String noun, GzipGuard gzip)
             throws IOException {
         byte[] magic = new byte[4];
@@ -166,7 +177,15 @@ public final class IdxReader {
         long elements = checkedElementCount(dims, type, source);
         long dataBytes = elements * type.bytesPerElement();
 
-        if (knownLength >= 0) {
+        if (gzip != null && knownLength >= 0) {
+            // Deflate cannot expand data more than 1032-fold: a larger claim cannot be true, whatever follows.
+            long plausible = MAX_DEFLATE_RATIO * knownLength;
+            if (headerBytes + dataBytes > plausible) {
+                throw new IdxFormatException(source, "header says " + declared(dims, noun) + " (" + dataBytes
+                        + " data bytes), more than a gzip file of " + knownLength + " bytes can hold (deflate"
+                        + " expands at most " + MAX_DEFLATE_RATIO + "-fold, to " + plausible + " bytes)");
+            }
+        } else if (knownLength >= 0) {
             // A plain file tells its size: judge the header against it before allocating anything.
             long available = knownLength - headerBytes;
             if (available < dataBytes) {
@@ -177,7 +196,7 @@ public final class IdxReader {
             }
         }
 
-        Object data = readData(in, type, (int) elements, knownLength >= 0, dims, noun, source, gzip);
+        Object data = readData(in, type, (int) elements, knownLength >= 0 && gzip == null, dims, noun, source, gzip);
         checkNothingFollows(in, dims, noun, source, gzip);
         return new IdxArray(source, type, dims, data);
     }

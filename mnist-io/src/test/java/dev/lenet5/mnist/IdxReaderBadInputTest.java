@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,30 +144,65 @@ class IdxReaderBadInputTest {
 
     @Test
     void hugeClaimOnTinyDataFailsOnTheData() throws IOException {
-        // 512 MiB declared, 10 bytes present: a plain file is judged by its size, a gzip one by its data.
+        // 512 MiB declared, 10 bytes present: a plain file is judged by its size, a gzip stream by its data.
         byte[] raw = IdxBytes.unsignedBytes(new byte[10], 1, 1 << 29);
         String expected = "header says 1 item of 536870912 but the data ends after 0 items"
                 + " (10 of 536870912 data bytes)";
         assertProblem("liar.idx", raw, expected);
-        assertProblem("liar.gz", IdxBytes.gzip(raw), expected);
+        IdxFormatException e = assertThrows(IdxFormatException.class,
+                () -> reader.read(new ByteArrayInputStream(IdxBytes.gzip(raw)), "liar.gz"));
+        assertEquals(expected, e.problem());
+    }
+
+    @Test
+    void aGzipFileCannotClaimMoreThanDeflateExpandsTo() throws IOException {
+        byte[] gz = IdxBytes.gzip(IdxBytes.unsignedBytes(new byte[10], 1, 1 << 29));
+        Path file = IdxBytes.write(dir, "liar.gz", gz);
+        assertThrows(IdxFormatException.class, () -> reader.read(file));   // classes loaded, strings bootstrapped
+        long before = allocatedBytes();
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> reader.read(file));
+        long allocated = allocatedBytes() - before;
+        assertEquals("header says 1 item of 536870912 (536870912 data bytes), more than a gzip file of " + gz.length
+                + " bytes can hold (deflate expands at most 1032-fold, to " + 1032 * gz.length + " bytes)", e.problem());
+        // Refused from the header: a reader that waited for the data would have allocated its first megabyte.
+        assertTrue(allocated < 256 << 10, "allocated " + allocated + " bytes for a " + gz.length + "-byte file");
+    }
+
+    @Test
+    void theMostCompressedGzipFileIsStillBelieved() throws IOException {
+        byte[] raw = IdxBytes.unsignedBytes(new byte[2000 * 784], 2000, 28, 28);
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(packed) {
+            {
+                def.setLevel(Deflater.BEST_COMPRESSION);
+            }
+        }) {
+            gz.write(raw);
+        }
+        byte[] gz = packed.toByteArray();
+        assertTrue(raw.length > 1000L * gz.length, "close to deflate's limit: " + raw.length + " / " + gz.length);
+        assertEquals(2000, reader.read(IdxBytes.write(dir, "zeros.gz", gz)).itemCount());
     }
 
     @Test
     void aLyingGzipHeaderDoesNotGetItsClaimAllocated() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
-        // 1 GiB of doubles declared (the most the default cap allows), 80 bytes present.
+        // 1 GiB of doubles declared (the most the default cap allows), 80 bytes present, in a stream of unknown length.
         byte[] gz = IdxBytes.gzip(IdxBytes.doubles(new double[10], 1 << 27));
-        long id = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(id);
+        long before = allocatedBytes();
         IdxFormatException e = assertThrows(IdxFormatException.class,
                 () -> reader.read(new ByteArrayInputStream(gz), "liar.gz"));
-        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        long allocated = allocatedBytes() - before;
         assertEquals("liar.gz: header says 134217728 items but the data ends after 10 items"
                 + " (80 of 1073741824 data bytes)", e.getMessage());
         assertTrue(allocated < 8L << 20, "allocated " + allocated + " bytes for 80 bytes of data");
+    }
+
+    /** Bytes the current thread has allocated so far (HotSpot's per-thread counter). */
+    private static long allocatedBytes() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean b && b.isThreadAllocatedMemorySupported()
+                && b.isThreadAllocatedMemoryEnabled(), "needs HotSpot's allocation counter");
+        return ((com.sun.management.ThreadMXBean) bean).getCurrentThreadAllocatedBytes();
     }
 
     @Test

@@ -91,8 +91,11 @@ class MnistDatasetTest {
     @Test
     void truncatedImagesFileSaysHowManyImagesArrived() throws IOException {
         writeSet(dir, true);
-        // The header promises 60,000 MNIST images; only 1,234 and a half follow.
-        byte[] raw = IdxBytes.concat(IdxBytes.header(0x08, 60_000, 28, 28), new byte[1234 * 784 + 392]);
+        // The header promises 60,000 MNIST images; only 1,234 and a half follow. They are noise, which gzip cannot
+        // shrink: zeros would compress so far that the file could not hold 60,000 images, and the reader would say so.
+        byte[] pixels = new byte[1234 * 784 + 392];
+        new java.util.Random(1).nextBytes(pixels);
+        byte[] raw = IdxBytes.concat(IdxBytes.header(0x08, 60_000, 28, 28), pixels);
         Path file = write(dir, MnistDataset.TRAIN_IMAGES, raw, true);
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> MnistDataset.load(dir));
         assertEquals(file + ": header says 60000 images of 28x28 but the data ends after 1234 images"

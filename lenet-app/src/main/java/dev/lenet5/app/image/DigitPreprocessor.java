@@ -14,6 +14,8 @@ public final class DigitPreprocessor {
 
     /** The digits' field: the network's convention, MNIST's 28x28. */
     public static final int SIZE = LeNet5.INPUT.digitSize();
+    /** Why an image without ink cannot be prepared. */
+    static final String NO_INK = "the image holds no ink: it is blank or has no contrast";
     static final int BOX = 20;
     /** Grey level (after normalising to [0,1] ink) above which a pixel counts as ink for the bounding box. */
     static final float INK = 0.15f;
@@ -23,10 +25,15 @@ public final class DigitPreprocessor {
 
     /** The 28x28 MNIST-style rendering of {@code image}, row-major, values in [0,1], ink light. */
     public static float[] toMnist(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        float[] grey = inkLevels(image);
+        float[] field = fromInkLevels(inkLevels(image), image.getWidth(), image.getHeight());
+        if (field == null) {
+            throw new IllegalArgumentException(NO_INK);
+        }
+        return field;
+    }
 
+    /** The 28x28 field for a {@code w x h} image of {@link #inkLevels}, or null when no pixel is ink. */
+    static float[] fromInkLevels(float[] grey, int w, int h) {
         int top = h;
         int bottom = -1;
         int left = w;
@@ -42,7 +49,7 @@ public final class DigitPreprocessor {
             }
         }
         if (bottom < 0) {
-            throw new IllegalArgumentException("the image holds no ink: it is blank or has no contrast");
+            return null;
         }
         int cropW = right - left + 1;
         int cropH = bottom - top + 1;

@@ -180,19 +180,22 @@ public final class Json {
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
                 case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("truncated \\u escape");
-                    }
-                    int code = 0;
-                    for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(text.charAt(pos + i), 16);
-                        if (d < 0) {
-                            throw error("invalid \\u escape");
+                    char c1 = hexEscape();
+                    // A surrogate must come as a high-low pair, or the string is not Unicode (and cannot be written).
+                    if (Character.isHighSurrogate(c1) && text.startsWith("\\u", pos)) {
+                        pos += 2;
+                        char c2 = hexEscape();
+                        if (!Character.isLowSurrogate(c2)) {
+                            pos -= 6;
+                            throw error("unpaired surrogate in a \\u escape");
                         }
-                        code = code * 16 + d;
+                        sb.append(c1).append(c2);
+                    } else if (Character.isSurrogate(c1)) {
+                        pos -= 6;
+                        throw error("unpaired surrogate in a \\u escape");
+                    } else {
+                        sb.append(c1);
                     }
-                    pos += 4;
-                    sb.append((char) code);
                 }
                 default -> {
                     pos--;
@@ -200,6 +203,23 @@ public final class Json {
                 }
             }
         }
+    }
+
+    /** The four hex digits after a backslash and 'u', as a char. */
+    private char hexEscape() throws JsonException {
+        if (pos + 4 > text.length()) {
+            throw error("truncated \\u escape");
+        }
+        int code = 0;
+        for (int i = 0; i < 4; i++) {
+            int d = Character.digit(text.charAt(pos + i), 16);
+            if (d < 0) {
+                throw error("invalid \\u escape");
+            }
+            code = code * 16 + d;
+        }
+        pos += 4;
+        return (char) code;
     }
 
     private BigDecimal number() throws JsonException {

@@ -168,6 +168,11 @@ class SafeTensorsTest {
         assertRejected(raw("{" + t("a", "F32", "[1]", 0, 4) + "," + t("a", "F32", "[1]", 4, 8) + "}", 8),
                 "duplicate key \"a\"");
         assertRejected(raw("{\"a\":\"\\q\"}", 0), "invalid escape");
+        // Lone surrogates are not Unicode: the writer could not write such a name back, nor could the reference reader.
+        assertRejected(raw("{\"__metadata__\":{\"n\":\"\\uDDDD\"}}", 0),
+                "unpaired surrogate in a \\u escape at character 22");
+        assertRejected(raw("{\"\\ud83d\\u0041\":{}}", 0), "unpaired surrogate");
+        assertRejected(raw("{\"\\ud83d\":{}}", 0), "unpaired surrogate");
         assertRejected(raw("{\"a\":01}", 0), "not valid JSON");
         assertRejected(raw("[".repeat(100), 0), "nesting deeper");
         assertRejected(raw(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}, 7, 0), "not valid UTF-8");
