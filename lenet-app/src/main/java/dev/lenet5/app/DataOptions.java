@@ -1,5 +1,6 @@
 package dev.lenet5.app;
 
+import dev.lenet5.mnist.ImageSet;
 import dev.lenet5.mnist.MnistDataset;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,6 +21,15 @@ final class DataOptions {
         }
         FileChecks.readableDirectory(dir, "data directory");
         return MnistDataset.load(dir);
+    }
+
+    /** Only the test set: what evaluating a model reads (a sixth of the data, and no training images held). */
+    ImageSet loadTest() throws IOException {
+        if (dir == null) {
+            return MnistDataset.loadTestSetResources(MnistDataset.DEFAULT_RESOURCE_PREFIX);
+        }
+        FileChecks.readableDirectory(dir, "data directory");
+        return MnistDataset.loadTestSet(dir);
     }
 
     /** A short name for plot titles: {@code MNIST} for the bundled copy, else the directory's name. */

@@ -6,6 +6,7 @@ import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageSet;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
+import dev.lenet5.tensor.kernel.JitWarmUp;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -57,8 +58,14 @@ final class EvaluateCommand implements Callable<Integer> {
         if (out != null) {
             FileChecks.writableDirectory(out, "--out");
         }
-        LeNet5 network = ModelFile.load(model, kernels);
-        ImageSet test = data.load().test();
+        LeNet5 network;
+        ImageSet test;
+        // C2 compiles the forward pass's vector kernels while the model and the test images load.
+        try (JitWarmUp warmUp = JitWarmUp.start(kernels, JitWarmUp.Work.INFERENCE)) {
+            network = ModelFile.load(model, kernels);
+            test = data.loadTest();
+            JitWait.report(warmUp, stdout::println);
+        }
         int[] indices = test.allIndices();
         if (testImages > 0 && testImages < indices.length) {
             indices = java.util.Arrays.copyOf(indices, testImages);

@@ -4,8 +4,8 @@ import dev.lenet5.app.train.LearningRateSchedule;
 import dev.lenet5.app.train.Progress;
 import dev.lenet5.app.train.Trainer;
 import dev.lenet5.mnist.MnistDataset;
-import dev.lenet5.nn.WarmUp;
 import dev.lenet5.mnist.augment.Augmentations;
+import dev.lenet5.tensor.kernel.JitWarmUp;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -179,9 +179,10 @@ final class TrainCommand implements Callable<Integer> {
         progress.message(String.format("lenet5-java %s: kernels %s, %d thread%s, JDK %s, out %s", Version.projectVersion(),
                 kernels.name(), threads, threads == 1 ? "" : "s", Runtime.version().feature(), dir));
         MnistDataset dataset;
-        // The JIT compiles the kernels on a throwaway model while the data loads (see WarmUp).
-        try (WarmUp warmUp = WarmUp.start(kernels, Math.max(1, config.batchSize() / threads))) {
+        // C2 compiles the vector kernels while the data loads, so the first batch runs at full speed.
+        try (JitWarmUp warmUp = JitWarmUp.start(kernels, JitWarmUp.Work.TRAINING)) {
             dataset = data.load();
+            JitWait.report(warmUp, progress::message);
         }
         Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, threads, dir, progress, resume != null).run();
 

@@ -35,8 +35,11 @@ public final class MnistDataset {
     public static final String DEFAULT_RESOURCE_PREFIX = "/mnist/";
 
     private static final List<String> BASE_NAMES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
+    private static final List<String> TEST_BASE_NAMES = List.of(TEST_IMAGES, TEST_LABELS);
     private static final String EXPECTED = "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"
             + " t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (gzipped, or uncompressed without .gz)";
+    private static final String TEST_EXPECTED = "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz"
+            + " (gzipped, or uncompressed without .gz)";
 
     private final ImageSet train;
     private final ImageSet test;
@@ -59,16 +62,29 @@ public final class MnistDataset {
      * MNIST file names).
      */
     public static MnistDataset load(Path dir, int expectedClasses) throws IOException {
+        return build(read(dir, BASE_NAMES, EXPECTED), expectedClasses, dir.toString());
+    }
+
+    /**
+     * Only the 10,000 test images and their labels (digits 0..9) from {@code dir}: what evaluating a model needs,
+     * without reading and holding the 60,000 training images.
+     */
+    public static ImageSet loadTestSet(Path dir) throws IOException {
+        IdxArray[] a = read(dir, TEST_BASE_NAMES, TEST_EXPECTED);
+        return ImageSet.adopt("test", a[0], a[1], MNIST_CLASSES);
+    }
+
+    private static IdxArray[] read(Path dir, List<String> bases, String expected) throws IOException {
         if (!Files.exists(dir)) {
-            throw new FileNotFoundException("MNIST directory " + dir + " does not exist; it must hold " + EXPECTED);
+            throw new FileNotFoundException("MNIST directory " + dir + " does not exist; it must hold " + expected);
         }
         if (!Files.isDirectory(dir)) {
-            throw new FileNotFoundException("MNIST directory " + dir + " is not a directory; it must hold " + EXPECTED);
+            throw new FileNotFoundException("MNIST directory " + dir + " is not a directory; it must hold " + expected);
         }
-        Path[] files = new Path[BASE_NAMES.size()];
+        Path[] files = new Path[bases.size()];
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < files.length; i++) {
-            String base = BASE_NAMES.get(i);
+            String base = bases.get(i);
             Path gz = dir.resolve(base + ".gz");
             Path plain = dir.resolve(base);
             files[i] = Files.isRegularFile(gz) ? gz : Files.isRegularFile(plain) ? plain : null;
@@ -78,14 +94,14 @@ public final class MnistDataset {
         }
         if (!missing.isEmpty()) {
             throw new FileNotFoundException("MNIST directory " + dir + " is missing " + join(missing)
-                    + "; it must hold " + EXPECTED);
+                    + "; it must hold " + expected);
         }
         IdxReader reader = new IdxReader();
         IdxArray[] arrays = new IdxArray[files.length];
         for (int i = 0; i < files.length; i++) {
             arrays[i] = reader.read(files[i], nounFor(i));
         }
-        return build(arrays, expectedClasses, dir.toString());
+        return arrays;
     }
 
     /** Loads the four MNIST files from classpath resources under {@code prefix} (e.g. {@code /mnist/}). */
@@ -96,12 +112,29 @@ public final class MnistDataset {
     /** As {@link #loadResources(String)} with a chosen class loader and class count. */
     public static MnistDataset loadResources(ClassLoader loader, String prefix, int expectedClasses)
             throws IOException {
+        IdxArray[] arrays = readResources(loader, prefix, BASE_NAMES, EXPECTED);
+        return build(arrays, expectedClasses, "classpath:/" + resourceDir(prefix));
+    }
+
+    /** As {@link #loadTestSet(Path)} from the classpath resources under {@code prefix}. */
+    public static ImageSet loadTestSetResources(String prefix) throws IOException {
+        return loadTestSetResources(MnistDataset.class.getClassLoader(), prefix);
+    }
+
+    /** As {@link #loadTestSetResources(String)} with a chosen class loader. */
+    public static ImageSet loadTestSetResources(ClassLoader loader, String prefix) throws IOException {
+        IdxArray[] a = readResources(loader, prefix, TEST_BASE_NAMES, TEST_EXPECTED);
+        return ImageSet.adopt("test", a[0], a[1], MNIST_CLASSES);
+    }
+
+    private static IdxArray[] readResources(ClassLoader loader, String prefix, List<String> bases, String expected)
+            throws IOException {
         String dir = resourceDir(prefix);
-        URL[] urls = new URL[BASE_NAMES.size()];
+        URL[] urls = new URL[bases.size()];
         String[] names = new String[urls.length];
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < urls.length; i++) {
-            String base = BASE_NAMES.get(i);
+            String base = bases.get(i);
             for (String candidate : new String[] {dir + base + ".gz", dir + base}) {
                 if (urls[i] == null) {
                     urls[i] = loader.getResource(candidate);
@@ -112,10 +145,9 @@ public final class MnistDataset {
                 missing.add(base + ".gz");
             }
         }
-        String origin = "classpath:/" + dir;
         if (!missing.isEmpty()) {
-            throw new FileNotFoundException("MNIST classpath resources " + origin + " are missing " + join(missing)
-                    + "; they must hold " + EXPECTED);
+            throw new FileNotFoundException("MNIST classpath resources classpath:/" + dir + " are missing "
+                    + join(missing) + "; they must hold " + expected);
         }
         IdxReader reader = new IdxReader();
         IdxArray[] arrays = new IdxArray[urls.length];
@@ -124,7 +156,7 @@ public final class MnistDataset {
                 arrays[i] = reader.read(in, names[i], nounFor(i));
             }
         }
-        return build(arrays, expectedClasses, origin);
+        return arrays;
     }
 
     /** The 60,000 training images (split them with {@link Split} for validation). */

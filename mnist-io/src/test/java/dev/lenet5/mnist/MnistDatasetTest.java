@@ -79,6 +79,23 @@ class MnistDatasetTest {
     }
 
     @Test
+    void theTestSetAloneNeedsOnlyTheTestFiles() throws IOException {
+        writeSet(dir, true);
+        Files.delete(dir.resolve("train-images-idx3-ubyte.gz"));
+        Files.delete(dir.resolve("train-labels-idx1-ubyte.gz"));
+        ImageSet test = MnistDataset.loadTestSet(dir);
+        assertEquals("test", test.name());
+        assertEquals(3, test.size());
+        assertEquals(7, test.label(2));
+        assertEquals(IdxBytes.pattern(3 * 16, 2)[16 + 5] & 0xFF, test.pixel(1, 1, 1));
+        Files.delete(dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> MnistDataset.loadTestSet(dir));
+        assertEquals("MNIST directory " + dir + " is missing t10k-labels-idx1-ubyte.gz; it must hold"
+                + " t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (gzipped, or uncompressed without .gz)",
+                e.getMessage());
+    }
+
+    @Test
     void missingOrWrongDirectory() throws IOException {
         Path nowhere = dir.resolve("nowhere");
         FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> MnistDataset.load(nowhere));
@@ -167,6 +184,9 @@ class MnistDatasetTest {
                 assertEquals(6, ds.train().size());
                 assertEquals(9, ds.test().label(0));
                 assertEquals("classpath:/mnist/", ds.origin());
+                ImageSet test = MnistDataset.loadTestSetResources(loader, prefix);
+                assertEquals(3, test.size());
+                assertEquals(9, test.label(0));
             }
         }
     }

@@ -5,8 +5,8 @@ import dev.lenet5.nn.optim.WeightAverage;
 import java.util.Objects;
 
 /**
- * One training step, the only one there is: the training program, the JIT warm-up and the benchmarks all take
- * this one, so what is warmed up and what is measured is what trains.
+ * One training step, the only one there is: the training program and the benchmarks both take this one, so what is
+ * measured is what trains.
  * <ol>
  *   <li>forward and softmax cross-entropy, then backward, on the network's replicas, their gradients added in
  *       replica order ({@link DataParallel#forwardBackward});

@@ -84,21 +84,6 @@ enum VectorConvTile {
         return (rows + 5) / 6 * 6 <= (rows + 3) / 4 * 4 ? SIX_BY_TWO : FOUR_BY_THREE;
     }
 
-    /** Runs every tile with full and partial rows once (see {@link VectorKernels#seedBranchProfiles}). */
-    static void seedBranchProfiles(boolean wideRegisterFile) {
-        int[] zeros = new int[MAX_VECTORS];
-        float[] wp = new float[8];
-        float[] x = new float[3 * L];
-        float[] y = new float[8 * MAX_VECTORS * L];
-        for (VectorConvTile shape : values()) {
-            if (shape.forRegisters(wideRegisterFile)) {
-                for (int rows : new int[]{1, shape.rows}) {
-                    shape.full(1, wp, 0, zeros, x, 0, zeros, zeros, 0, y, 0, L, rows, y);
-                }
-            }
-        }
-    }
-
     /** Whether this shape is one of the register file's two. */
     boolean forRegisters(boolean wideRegisterFile) {
         return this == forRows(rows, wideRegisterFile);

@@ -65,6 +65,11 @@ enum VectorDotTile {
         return pad(m, tall.rows) <= pad(m, low.rows) ? tall : low;
     }
 
+    /** Whether this tile is one of the register file's two. */
+    boolean forRegisters(boolean wideRegisterFile) {
+        return wideRegisterFile ? this != TWO_BY_FOUR : this != FOUR_BY_FOUR;
+    }
+
     private static int pad(int m, int rows) {
         return (m + rows - 1) / rows * rows - m;
     }

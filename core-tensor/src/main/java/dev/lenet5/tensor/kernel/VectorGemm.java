@@ -53,16 +53,6 @@ final class VectorGemm {
                 KernelTuning.KC * nr, tile);
     }
 
-    /** Runs every micro-kernel once (see {@link VectorKernels#seedBranchProfiles}). */
-    void seedBranchProfiles() {
-        float[] a = new float[2 * mr];
-        float[] b = new float[2 * nr];
-        float[] c = new float[mr * nr];
-        for (int vectors = 1; vectors <= nr / L; vectors++) {
-            microKernel(vectors, 2, a, 0, b, 0, nr, c, 0, nr);
-        }
-    }
-
     /** The register block as {@code MRxNR} in floats, e.g. {@code 8x48}, for reports and tests. */
     String tile() {
         return mr + "x" + nr;
@@ -154,10 +144,10 @@ final class VectorGemm {
                             int rows = Math.min(mr, mc - ir);
                             int cIdx = cCol + (ic + ir) * ldc;
                             if (wholeVectors && rows == mr && betaSlice == 0f) {
-                                microKernel(vectors, kc, ws.a, ir * kc, strip, bIdx, bStride, c, cIdx, ldc);
+                                microKernel(wideRegisterFile, vectors, kc, ws.a, ir * kc, strip, bIdx, bStride, c, cIdx, ldc);
                             } else {
                                 // Partial tiles and beta go through the spare tile (see the micro-kernels).
-                                microKernel(vectors, kc, ws.a, ir * kc, strip, bIdx, bStride, ws.tile, 0, nr);
+                                microKernel(wideRegisterFile, vectors, kc, ws.a, ir * kc, strip, bIdx, bStride, ws.tile, 0, nr);
                                 mergeTile(rows, cols, ws.tile, nr, c, cIdx, ldc, betaSlice);
                             }
                         }
@@ -172,8 +162,8 @@ final class VectorGemm {
      * so an edge strip does not pay for lanes it throws away), written over (c, cIdx, ldc): all MR rows,
      * nothing read. The caller points it at C itself or at the spare tile (see gemmPacked).
      */
-    private void microKernel(int vectors, int kc, float[] ap, int aIdx, float[] bp, int bIdx, int bStride,
-                             float[] c, int cIdx, int ldc) {
+    static void microKernel(boolean wideRegisterFile, int vectors, int kc, float[] ap, int aIdx, float[] bp, int bIdx,
+                            int bStride, float[] c, int cIdx, int ldc) {
         if (wideRegisterFile) {
             if (vectors == 3) {
                 kernel8x3(kc, ap, aIdx, bp, bIdx, bStride, c, cIdx, ldc);

@@ -47,7 +47,6 @@ final class VectorKernels implements TensorKernels {
         this.wideRegisterFile = wideRegisterFile;
         this.convAlgorithm = convAlgorithm;
         this.gemm = new VectorGemm(wideRegisterFile);
-        seedBranchProfiles();
     }
 
     /**
@@ -84,15 +83,9 @@ final class VectorKernels implements TensorKernels {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
-    /**
-     * Runs the kernels' data-dependent branches both ways on tiny problems before any real call. The JIT
-     * compiles a branch it has never seen taken as a trap; taking it later deoptimises the kernel and
-     * costs a recompilation of a large method (seconds of compiler time on a busy machine). With every
-     * path in the profile from the start there is nothing to deoptimise.
-     */
-    private void seedBranchProfiles() {
-        gemm.seedBranchProfiles();
-        VectorConvTile.seedBranchProfiles(wideRegisterFile);
+    /** Whether the register tiles are those for a 32-register file (otherwise for 16). */
+    boolean wideRegisterFile() {
+        return wideRegisterFile;
     }
 
     @Override
