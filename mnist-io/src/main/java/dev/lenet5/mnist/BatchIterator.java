@@ -24,7 +24,8 @@ import java.util.Random;
  * the background value and the rest of {@link #labels()} and {@link #batchIndices()} with -1, so code
  * that ignores {@code count()} fails loudly instead of training on stale data.
  *
- * <p>Not thread-safe: one iterator per consumer (they may share the image set).
+ * <p>One iterator per consumer (they may share the image set); only {@link #writeImages} may be called from
+ * several threads at once, for disjoint parts of a batch.
  */
 public final class BatchIterator {
 
@@ -40,7 +41,9 @@ public final class BatchIterator {
     private final int[] batchLabels;
     private final int[] batchIndices;
     private final Random shuffleRng = new Random(0);
-    private final Random transformRng = new Random(0);
+    /** Each thread's generator for the transform, reseeded per image (see {@link #writeImages}). */
+    private final ThreadLocal<Random> transformRng = ThreadLocal.withInitial(() -> new Random(0));
+    private long transformSeed = Seeds.derive(0, Seeds.TRANSFORM, 0);
 
     private ImageTransform transform = ImageTransform.NONE;
     private int cursor;
@@ -104,14 +107,14 @@ public final class BatchIterator {
         System.arraycopy(subset, 0, order, 0, subset.length);
         shuffleRng.setSeed(Seeds.derive(seed, Seeds.SHUFFLE, epoch));
         Seeds.shuffle(order, shuffleRng);
-        transformRng.setSeed(Seeds.derive(seed, Seeds.TRANSFORM, epoch));
+        transformSeed = Seeds.derive(seed, Seeds.TRANSFORM, epoch);
         rewind();
     }
 
     /** Starts a pass in the order the indices were given (for evaluation). */
     public void inOrder() {
         System.arraycopy(subset, 0, order, 0, subset.length);
-        transformRng.setSeed(Seeds.derive(0, Seeds.TRANSFORM, 0));
+        transformSeed = Seeds.derive(0, Seeds.TRANSFORM, 0);
         rewind();
     }
 
@@ -120,6 +123,19 @@ public final class BatchIterator {
      * {@link #inOrder}). A fresh iterator starts in order.
      */
     public boolean next() {
+        if (!prepare()) {
+            return false;
+        }
+        writeImages(0, count);
+        return true;
+    }
+
+    /**
+     * Moves to the next batch and fills its labels and indices, but not its images: {@link #writeImages} does,
+     * in parts that may run on several threads. False when the pass is over, as {@link #next}.
+     */
+    public boolean prepare() {
+        cursor += count;
         int left = order.length - cursor;
         if (left <= 0 || (dropLast && left < batchSize)) {
             count = 0;
@@ -128,7 +144,6 @@ public final class BatchIterator {
         count = Math.min(batchSize, left);
         for (int b = 0; b < count; b++) {
             int index = order[cursor + b];
-            transform.apply(images, index, format, batchImages, b * imageFloats, transformRng);
             batchLabels[b] = images.label(index);
             batchIndices[b] = index;
         }
@@ -137,9 +152,25 @@ public final class BatchIterator {
             Arrays.fill(batchLabels, count, batchSize, -1);
             Arrays.fill(batchIndices, count, batchSize, -1);
         }
-        cursor += count;
         batchNumber++;
         return true;
+    }
+
+    /**
+     * Writes images {@code [from, to)} of the prepared batch, transformed. Each image's random draws come from a
+     * generator seeded by (seed, epoch, its position in the epoch), so an image is the same whichever thread writes
+     * it and whatever was written before: disjoint ranges may be written by several threads at once (the transform
+     * must then be thread-safe, as {@link ImageTransform#NONE} and the augmentations are).
+     */
+    public void writeImages(int from, int to) {
+        if (from < 0 || to > count || from > to) {
+            throw new IndexOutOfBoundsException("images " + from + ".." + to + " of a batch of " + count);
+        }
+        Random rng = transformRng.get();
+        for (int b = from; b < to; b++) {
+            rng.setSeed(Seeds.derive(transformSeed, Seeds.IMAGE, cursor + b));
+            transform.apply(images, order[cursor + b], format, batchImages, b * imageFloats, rng);
+        }
     }
 
     /** The batch's images, (batchSize, 1, imageHeight, imageWidth); the same array for every batch. */

@@ -13,6 +13,8 @@ final class Seeds {
     static final long SPLIT = 1;
     static final long SHUFFLE = 2;
     static final long TRANSFORM = 3;
+    /** Under an epoch's transform seed: one image's draws, by its position in the epoch. */
+    static final long IMAGE = 4;
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 

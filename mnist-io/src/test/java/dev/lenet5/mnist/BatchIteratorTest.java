@@ -212,6 +212,43 @@ class BatchIteratorTest {
     }
 
     @Test
+    void aBatchWrittenInPartsOnSeveralThreadsEqualsOneWrittenWhole() throws Exception {
+        ImageSet set = numbered();
+        // Each image's draws come from its own position in the epoch: the order and the threads that write the
+        // images cannot change them.
+        ImageTransform marking = (images, index, format, dst, dstOff, rng) -> {
+            images.writeImage(index, format, dst, dstOff);
+            dst[dstOff] = rng.nextInt(1000);
+        };
+        BatchIterator whole = new BatchIterator(set, set.allIndices(), 5, PADDED, false);
+        BatchIterator parts = new BatchIterator(set, set.allIndices(), 5, PADDED, false);
+        whole.setTransform(marking);
+        parts.setTransform(marking);
+        whole.shuffle(3, 1);
+        parts.shuffle(3, 1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            int batches = 0;
+            while (whole.next()) {
+                assertTrue(parts.prepare());
+                int n = parts.count();
+                assertEquals(whole.count(), n);
+                assertArrayEquals(whole.labels(), parts.labels());
+                // the second half first, on another thread, then the first half here
+                pool.submit(() -> parts.writeImages(n / 2, n)).get();
+                parts.writeImages(0, n / 2);
+                assertArrayEquals(whole.images(), parts.images(), "batch " + batches);
+                batches++;
+            }
+            assertFalse(parts.prepare());
+            assertEquals(5, batches);
+        } finally {
+            pool.shutdown();
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> parts.writeImages(0, 1));
+    }
+
+    @Test
     void badArgumentsAreRefused() throws IdxFormatException {
         ImageSet set = numbered();
         ImageFormat f = PADDED;

@@ -30,6 +30,12 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
+    /** Writes images {@code [from, to)} of the current batch into its images array, on the calling thread. */
+    @FunctionalInterface
+    public interface BatchLoader {
+        void load(int from, int to);
+    }
+
     private final LeNet5 model;
     private final LeNet5[] replicas;
     private final Parallel pool;
@@ -44,6 +50,7 @@ public final class DataParallel implements AutoCloseable {
     private int count;
     private boolean train;
     private int[] predictionsOut;
+    private BatchLoader loader;
     private int predictionsOff;
     private double labelSmoothing;
     private int parts;   // replicas that had a part of the last batch
@@ -87,15 +94,29 @@ public final class DataParallel implements AutoCloseable {
      * batch's mean loss (they are zeroed first). The rest of a training step is {@link TrainingStep}'s.
      */
     public BatchStats forwardBackward(float[] images, int[] labels, int count) {
-        return run(images, labels, count, true, null, 0);
+        return forwardBackward(images, labels, count, null);
+    }
+
+    /**
+     * As {@link #forwardBackward(float[], int[], int)}, each thread first writing its part of the batch's images with
+     * {@code loader} (null: the images are already there). Preparing the batch (decoding, augmenting) then runs in
+     * parallel too instead of before every step.
+     */
+    public BatchStats forwardBackward(float[] images, int[] labels, int count, BatchLoader loader) {
+        return run(images, labels, count, true, null, 0, loader);
     }
 
     /** Forward only; writes each image's predicted class to {@code predictions[off..off+count)} if not null. */
     public BatchStats evaluate(float[] images, int[] labels, int count, int[] predictions, int off) {
+        return evaluate(images, labels, count, predictions, off, null);
+    }
+
+    /** As {@link #evaluate(float[], int[], int, int[], int)}, each thread first loading its images (see above). */
+    public BatchStats evaluate(float[] images, int[] labels, int count, int[] predictions, int off, BatchLoader loader) {
         if (labels == null) {
             throw new IllegalArgumentException("evaluate needs labels; predict classifies without them");
         }
-        return run(images, labels, count, false, predictions, off);
+        return run(images, labels, count, false, predictions, off, loader);
     }
 
     /**
@@ -106,7 +127,7 @@ public final class DataParallel implements AutoCloseable {
         if (predictions == null) {
             throw new IllegalArgumentException("predict needs an array for the predictions");
         }
-        return run(images, null, count, false, predictions, off);
+        return run(images, null, count, false, predictions, off, null);
     }
 
     /**
@@ -124,10 +145,12 @@ public final class DataParallel implements AutoCloseable {
         model.requireFiniteLoss(step, stats.lossSum);   // finite parts whose sum overflowed
     }
 
-    private BatchStats run(float[] images, int[] labels, int count, boolean train, int[] predictions, int off) {
+    private BatchStats run(float[] images, int[] labels, int count, boolean train, int[] predictions, int off,
+                           BatchLoader loader) {
         if (count < 1) {
             throw new IllegalArgumentException("a batch needs at least one image, got " + count);
         }
+        this.loader = loader;
         this.images = images;
         this.labels = labels;
         this.count = count;
@@ -148,6 +171,7 @@ public final class DataParallel implements AutoCloseable {
         this.images = null;
         this.labels = null;
         this.predictionsOut = null;
+        this.loader = null;
         return stats;
     }
 
@@ -155,6 +179,9 @@ public final class DataParallel implements AutoCloseable {
         int start = Parallel.partitionStart(count, parts, r);
         int n = Parallel.partitionStart(count, parts, r + 1) - start;
         LeNet5 replica = replicas[r];
+        if (loader != null) {
+            loader.load(start, start + n);
+        }
         if (labels == null) {
             replica.forward(images, start * LeNet5.INPUT_SIZE, n);
             partLoss[r] = 0;

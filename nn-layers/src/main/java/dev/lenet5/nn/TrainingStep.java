@@ -49,7 +49,12 @@ public final class TrainingStep {
      *                            average are then as they were before the step
      */
     public DataParallel.BatchStats run(float[] images, int[] labels, int count) {
-        DataParallel.BatchStats stats = network.forwardBackward(images, labels, count);
+        return run(images, labels, count, null);
+    }
+
+    /** As {@link #run(float[], int[], int)}, the network's threads first loading their images with {@code loader}. */
+    public DataParallel.BatchStats run(float[] images, int[] labels, int count, DataParallel.BatchLoader loader) {
+        DataParallel.BatchStats stats = network.forwardBackward(images, labels, count, loader);
         network.requireFiniteLoss(optimizer.stepCount() + 1);
         optimizer.step();
         if (average != null) {

@@ -108,6 +108,35 @@ class DataParallelTest {
 
     @ParameterizedTest
     @ValueSource(strings = {TestKernels.SCALAR, TestKernels.SIMD})
+    void eachThreadLoadsItsOwnPartBeforeRunningIt(String kernels) {
+        TensorKernels k = TestKernels.named(kernels);
+        int count = 31;
+        float[][] ref;
+        try (DataParallel parallel = new DataParallel(new LeNet5(k, 5), 3)) {
+            parallel.forwardBackward(sample.images, sample.labels, count);
+            ref = gradients(parallel.model());
+        }
+        // The batch array starts empty; each part copies its images in from the sample when its thread asks.
+        float[] batch = new float[sample.images.length];
+        java.util.List<String> parts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        DataParallel.BatchLoader loader = (from, to) -> {
+            parts.add(from + ".." + to);
+            System.arraycopy(sample.images, from * LeNet5.INPUT_SIZE, batch, from * LeNet5.INPUT_SIZE,
+                    (to - from) * LeNet5.INPUT_SIZE);
+        };
+        try (DataParallel parallel = new DataParallel(new LeNet5(k, 5), 3)) {
+            parallel.forwardBackward(batch, sample.labels, count, loader);
+            float[][] got = gradients(parallel.model());
+            for (int p = 0; p < ref.length; p++) {
+                assertArrayEquals(ref[p], got[p], LeNet5.PARAMETER_NAMES.get(p));
+            }
+        }
+        java.util.Collections.sort(parts);
+        assertEquals(java.util.List.of("0..10", "10..20", "20..31"), parts);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {TestKernels.SCALAR, TestKernels.SIMD})
     void oneImageOnTwoThreadsRunsOnePart(String kernels) {
         TensorKernels k = TestKernels.named(kernels);
         LeNet5 ref = new LeNet5(k, 5);

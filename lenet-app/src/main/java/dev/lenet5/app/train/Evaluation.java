@@ -84,9 +84,10 @@ public record Evaluation(double loss, double accuracy, int[] indices, int[] labe
         long correct = 0;
         int seen = 0;
         batches.inOrder();
-        while (batches.next()) {
+        DataParallel.BatchLoader loader = batches::writeImages;   // each thread loads its part of the batch
+        while (batches.prepare()) {
             int n = batches.count();
-            DataParallel.BatchStats s = network.evaluate(batches.images(), batches.labels(), n, predictions, seen);
+            DataParallel.BatchStats s = network.evaluate(batches.images(), batches.labels(), n, predictions, seen, loader);
             System.arraycopy(batches.batchIndices(), 0, indices, seen, n);
             System.arraycopy(batches.labels(), 0, labels, seen, n);
             lossSum += s.lossSum();

@@ -152,10 +152,12 @@ public final class Trainer {
         long correct = 0;
         long seen = 0;
         int done = 0;
-        while (batches.next()) {
+        // Each thread writes (augments) its part of the batch before its forward pass: in parallel, not before it.
+        DataParallel.BatchLoader loader = batches::writeImages;
+        while (batches.prepare()) {
             int n = batches.count();
             optimizer.setLearningRate(schedule.at(optimizer.stepCount()));
-            DataParallel.BatchStats s = step.run(batches.images(), batches.labels(), n);
+            DataParallel.BatchStats s = step.run(batches.images(), batches.labels(), n, loader);
             lossSum += s.lossSum();
             correct += s.correct();
             seen += n;
