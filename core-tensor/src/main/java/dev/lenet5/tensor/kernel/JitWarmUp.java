@@ -181,24 +181,27 @@ public final class JitWarmUp implements AutoCloseable {
                     if (round == 0) {
                         continue;   // the leaf's first compilation (C1, with profiling) before it sees any vector
                     }
-                    // Each round one tiny call, cycling through the variants so the profile sees every branch until
-                    // C2 compiles it; the first variant runs vectors and tells from its allocations when it has.
-                    int variant = round % leaf.tinyArgs().size();
-                    MethodHandle tiny = leaf.tinyHandle(variant);
+                    // Every round all the tiny calls, so that whenever C2 takes the profile it has seen every branch;
+                    // the first one runs vectors and tells from its allocations whether C2 has compiled the leaf.
+                    leaf.restore().run();
+                    MethodHandle check = leaf.tinyHandle(0);
                     long before = allocated.bytes();
-                    tiny.invokeExact();
+                    check.invokeExact();
                     long used = allocated.bytes() - before;
-                    if (DEBUG) {
-                        System.err.println(leaf.name() + " round " + round + " variant " + variant + ": " + used + " B");
+                    for (int variant = 1; variant < leaf.tinyArgs().size(); variant++) {
+                        leaf.tinyHandle(variant).invokeExact();
                     }
-                    if (variant == 0 && used < COMPILED_MAX_BYTES) {
+                    if (DEBUG) {
+                        System.err.println("warm-up: " + leaf.name() + ", round " + round + ": " + used + " bytes");
+                    }
+                    if (used < COMPILED_MAX_BYTES) {
                         done[i] = true;
                         left--;
                         markCompiled(leaf);
                     }
                 }
                 // Leave the cores to C2 and to the program for a moment; the counters keep their values.
-                Thread.sleep(1);
+                Thread.sleep(2);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -30,9 +30,16 @@ final class VectorWarmUp {
 
     /**
      * One leaf: its name for reports, whether inference needs it, the method and the arguments of its idle call and
-     * of its tiny calls (the first tiny call runs vectors: it tells whether the leaf is compiled).
+     * of its tiny calls (the first tiny call runs vectors: it tells whether the leaf is compiled), and what restores
+     * the tiny calls' inputs where the leaf writes over them (else, after thousands of calls, they would drift, and
+     * a branch the program takes would look never taken).
      */
-    record Leaf(String name, boolean inference, MethodHandle target, Object[] idleArgs, List<Object[]> tinyArgs) {
+    record Leaf(String name, boolean inference, MethodHandle target, Object[] idleArgs, List<Object[]> tinyArgs,
+                Runnable restore) {
+
+        Leaf(String name, boolean inference, MethodHandle target, Object[] idleArgs, List<Object[]> tinyArgs) {
+            this(name, inference, target, idleArgs, tinyArgs, () -> { });
+        }
 
         /**
          * A new {@code ()V} handle for the idle call. A handle invoked more than about a hundred times is customised by
@@ -51,10 +58,10 @@ final class VectorWarmUp {
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
-    // Shared inputs of the elementwise leaves: 64 vectors and a tail, so that an interpreted call allocates many
+    // Shared inputs of the elementwise leaves: 16 vectors and a tail, so that an interpreted call allocates
     // kilobytes of boxes (see JitWarmUp.COMPILED_MAX_BYTES). Their contents do not matter: the warm-up's outputs
     // are thrown away, and only the warm-up's thread touches them.
-    private static final int RUN_LENGTH = 64 * L + 3;
+    private static final int RUN_LENGTH = 16 * L + 3;
     private static final int TAIL = 3;
     private static final float[] RUN = ramp(RUN_LENGTH);
     private static final float[] RUN_OUT = new float[RUN_LENGTH];
@@ -167,24 +174,29 @@ final class VectorWarmUp {
     private static Leaf addBiasRelu() {
         float[] y = ramp(RUN_LENGTH);
         MethodHandle target = find(VectorConvForward.class, "addBiasRelu");
-        // n, b, relu, y, yi: both loops (with and without the ReLU) over vectors and a tail
+        // n, b, relu, y, yi: both loops (with and without the ReLU) over vectors and a tail of either sign; y is
+        // written in place, so it is restored before each round's calls
         return new Leaf("bias and relu", true, target, new Object[]{0, 0.5f, true, y, 0},
-                List.of(new Object[]{RUN_LENGTH, -0.5f, true, y, 0}, new Object[]{RUN_LENGTH, 0.5f, false, y, 0}));
+                List.of(new Object[]{RUN_LENGTH, 0.25f, true, y, 0}, new Object[]{RUN_LENGTH, -0.5f, false, y, 0}),
+                () -> System.arraycopy(RUN, 0, y, 0, RUN_LENGTH));
     }
 
     private static Leaf maxPool() {
-        // One plane of 2 rows, wide enough for whole vectors; in the tight array its last vector would read past
-        // the end, where the kernel takes a window at a time.
-        int width = 2 * L + 2;
-        float[] roomy = ramp(4 * width + 4 * L);
-        float[] tight = ramp(2 * width);
-        float[] y = new float[width];
-        int[] argmax = new int[width];
+        // Planes of 2 rows: output rows longer than a vector (LeNet's first pool: 14) and shorter (its second: 5),
+        // whose last vector would write past the output's end, or, in the tight array, read past the input's: there
+        // the kernel takes a window at a time. A case the profile had not seen would deoptimise the kernel in the run.
+        int wide = 2 * L + 2;
+        int narrow = L + 2;
+        float[] roomy = ramp(8 * wide + 4 * L);
+        float[] tight = ramp(2 * narrow);
+        float[] y = new float[4 * wide];
+        int[] argmax = new int[4 * wide];
         MethodHandle target = find(VectorPooling.class, "maxPool2x2");
         // planes, height, width, x, xOff, y, yOff, argmax, argOff
-        return new Leaf("max pool 2x2", true, target, new Object[]{0, 2, width, roomy, 0, y, 0, argmax, 0},
-                List.of(new Object[]{1, 2, width, roomy, 0, y, 0, argmax, 0},
-                        new Object[]{1, 2, width, tight, 0, y, 0, argmax, 0}));
+        return new Leaf("max pool 2x2", true, target, new Object[]{0, 2, wide, roomy, 0, y, 0, argmax, 0},
+                List.of(new Object[]{2, 2, wide, roomy, 0, y, 0, argmax, 0},
+                        new Object[]{3, 2, narrow, roomy, 0, y, 0, argmax, 0},
+                        new Object[]{1, 2, narrow, tight, 0, y, 0, argmax, 0}));
     }
 
     private static Leaf expandGradient() {
