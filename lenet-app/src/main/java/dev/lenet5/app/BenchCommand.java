@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bench}: runs the bench module's JMH benchmarks in forked JVMs (which add the Vector API module
  * themselves) and prints the scalar vs SIMD table with one header line saying where the numbers came from.
- * Short runs by default (about two minutes for the default suite); {@code --full} for numbers to publish.
+ * Short runs by default (about four minutes for the default suite); {@code --full} for numbers to publish.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Measure the scalar and SIMD kernels with JMH and print a comparison table: benchmark, shape,"
