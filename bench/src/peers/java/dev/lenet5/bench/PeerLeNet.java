@@ -50,6 +50,10 @@ final class PeerLeNet implements AutoCloseable {
         double accuracy() {
             return (double) correct / images;
         }
+
+        Pass plus(Pass other) {
+            return new Pass(lossSum + other.lossSum, correct + other.correct, images + other.images);
+        }
     }
 
     final NDManager manager;
@@ -186,22 +190,24 @@ final class PeerLeNet implements AutoCloseable {
 
     /** Loss and correct predictions of the current weights, without autograd, over the iterator's batches in order. */
     Pass evaluate(BatchIterator batches) {
-        double lossSum = 0;
-        long correct = 0;
-        int seen = 0;
+        Pass pass = new Pass(0, 0, 0);
         batches.inOrder();
         while (batches.next()) {
-            int n = batches.count();
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray labels = labels(scope, batches.labels(), n);
-                NDArray logits = trainer.evaluate(new NDList(images(scope, batches.images(), n))).singletonOrThrow();
-                lossSum += trainer.getLoss().evaluate(new NDList(labels), new NDList(logits)).getFloat() * (double) n;
-                NDArray hits = logits.argMax(1).toType(DataType.FLOAT32, false).eq(labels);
-                correct += hits.toType(DataType.INT64, false).sum().getLong();
-                seen += n;
-            }
+            pass = pass.plus(evaluateBatch(batches));
         }
-        return new Pass(lossSum, correct, seen);
+        return pass;
+    }
+
+    /** The batch the iterator stands on, evaluated. */
+    private Pass evaluateBatch(BatchIterator batches) {
+        int n = batches.count();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray labels = labels(scope, batches.labels(), n);
+            NDArray logits = trainer.evaluate(new NDList(images(scope, batches.images(), n))).singletonOrThrow();
+            double meanLoss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits)).getFloat();
+            NDArray hits = logits.argMax(1).toType(DataType.FLOAT32, false).eq(labels);
+            return new Pass(meanLoss * n, hits.toType(DataType.INT64, false).sum().getLong(), n);
+        }
     }
 
     @Override

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
-import dev.lenet5.nn.Conv2d;
 import dev.lenet5.tensor.kernel.ConvAlgorithm;
 import dev.lenet5.tensor.kernel.Kernels;
 import dev.lenet5.tensor.kernel.ScalarKernels;
@@ -53,25 +51,30 @@ class ConvAlgorithmBenchmarkTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"im2col", "direct"})
-    void eachSimdAlgorithmPassesTheCheckAndTheBodiesComputeTheLayer(String algorithm) {
+    void eachSimdAlgorithmPassesTheCheckAndItsBodiesMatchTheScalarBenchmarks(String algorithm) {
         assumeTrue(Kernels.vectorModulePresent(), "SIMD needs --add-modules jdk.incubator.vector");
+        int batch = 3;
         for (ConvCase c : ConvCase.values()) {
-            int batch = 3;
-            ConvBenchmark bench = new ConvBenchmark();
-            bench.conv = c.paramName();
-            bench.batch = batch;
-            bench.kernels = "simd";
-            bench.algorithm = algorithm;
-            bench.setup();
-            bench.clearGradients();
-            Random random = new Random(11);   // the setup's seed and order
-            float[] x = GemmBenchmark.uniform(batch * c.geometry().inputSize(), random);
-            float[] dy = GemmBenchmark.uniform(batch * c.outChannels() * c.geometry().outPixels(), random);
-            Conv2d ref = c.create(ScalarKernels.INSTANCE, ConvBenchmark.SEED);
-            float[] want = ref.forward(x, batch).clone();
-            float[] wantDx = ref.backward(dy, batch).clone();
-            Agreement.requireClose(algorithm + " forward", want, bench.forward(), want.length, 1e-4);
-            Agreement.requireClose(algorithm + " backward", wantDx, bench.backward(), wantDx.length, 1e-4);
+            ConvBenchmark simd = started(c, batch, "simd", algorithm);   // its setup checks against scalar
+            ConvBenchmark scalar = started(c, batch, "scalar", "auto");
+            int out = batch * c.outChannels() * c.geometry().outPixels();
+            int in = batch * c.geometry().inputSize();
+            String what = algorithm + " " + c.paramName();
+            Agreement.requireClose(what + " forward", scalar.forward(), simd.forward(), out, 1e-4);
+            Agreement.requireClose(what + " backward", scalar.backward(), simd.backward(), in, 1e-4);
+            Agreement.requireClose(what + " both", scalar.forwardBackward(), simd.forwardBackward(), in, 1e-4);
         }
+    }
+
+    /** A convolution benchmark after JMH's setups, on its seeded inputs. */
+    private static ConvBenchmark started(ConvCase c, int batch, String kernels, String algorithm) {
+        ConvBenchmark bench = new ConvBenchmark();
+        bench.conv = c.paramName();
+        bench.batch = batch;
+        bench.kernels = kernels;
+        bench.algorithm = algorithm;
+        bench.setup();
+        bench.clearGradients();
+        return bench;
     }
 }
