@@ -353,7 +353,8 @@ public final class ComparisonTable {
         }
         if (flagged) {
             out.append(FLAG).append("  error above ").append(percent(NOISY)).append(" of the score: rerun on a quiet"
-                    + " machine, or longer (--full; 3 iterations make a wide 99.9% interval)").append(System.lineSeparator());
+                    + " machine, or with more iterations (--full; a few make a wide 99.9% interval)")
+                    .append(System.lineSeparator());
         }
         return out.toString();
     }
