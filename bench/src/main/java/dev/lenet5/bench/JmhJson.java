@@ -24,7 +24,9 @@ import org.openjdk.jmh.results.format.ResultFormatType;
  * it, so tables and charts can be redrawn from a saved run. JMH has a writer for this format but no reader:
  * the project's JSON reader parses it ({@link Json#parseLenient}, as JMH writes bare {@code NaN}) and this
  * class maps JMH's fields. Reads the median ({@code scorePercentiles."50.0"}) as
- * {@link BenchResult#of(org.openjdk.jmh.results.RunResult)} does.
+ * {@link BenchResult#of(org.openjdk.jmh.results.RunResult)} does, and how sure it is: JMH's
+ * {@code scoreError} and the iterations' scores ({@code rawData}, one list per fork). JMH's file holds all of
+ * it, so the table is redrawn from a file exactly as it was printed after the run.
  */
 public final class JmhJson {
 
@@ -94,6 +96,7 @@ public final class JmhJson {
         }
         Map<?, ?> primary = object(r.get("primaryMetric"), where + " primaryMetric");
         double score = median(primary, where + " primaryMetric");
+        BenchResult.Spread spread = spread(primary, where + " primaryMetric");
         String unit = string(primary.get("scoreUnit"), where + " primaryMetric.scoreUnit");
         double bytes = Double.NaN;
         Object secondary = r.get("secondaryMetrics");
@@ -104,7 +107,30 @@ public final class JmhJson {
             }
         }
         Object jdk = r.get("jdkVersion");
-        return new BenchResult(benchmark, params, score, unit, bytes, jdk instanceof String ? (String) jdk : "");
+        return new BenchResult(benchmark, params, score, unit, bytes, jdk instanceof String ? (String) jdk : "", spread);
+    }
+
+    /** JMH's error and the range of the iterations' scores ({@code rawData}: per fork, per iteration). */
+    private static BenchResult.Spread spread(Map<?, ?> metric, String where) throws IOException {
+        Object e = metric.get("scoreError");
+        double error = present(e) ? number(e, where + ".scoreError") : Double.NaN;
+        double min = Double.NaN;
+        double max = Double.NaN;
+        long iterations = 0;
+        Object raw = metric.get("rawData");
+        if (present(raw)) {
+            int fork = 0;
+            for (Object iterationsOfFork : list(raw, where + ".rawData")) {
+                for (Object value : list(iterationsOfFork, where + ".rawData[" + fork + "]")) {
+                    double v = number(value, where + ".rawData[" + fork + "]");
+                    min = iterations == 0 ? v : Math.min(min, v);
+                    max = iterations == 0 ? v : Math.max(max, v);
+                    iterations++;
+                }
+                fork++;
+            }
+        }
+        return new BenchResult.Spread(error, min, max, iterations);
     }
 
     private static double median(Map<?, ?> metric, String where) throws IOException {
@@ -128,6 +154,13 @@ public final class JmhJson {
             return (Map<?, ?>) o;
         }
         throw new IOException(where + ": expected a JSON object, found " + describe(o));
+    }
+
+    private static List<?> list(Object o, String where) throws IOException {
+        if (o instanceof List) {
+            return (List<?>) o;
+        }
+        throw new IOException(where + ": expected a JSON array, found " + describe(o));
     }
 
     private static String string(Object o, String where) throws IOException {

@@ -28,8 +28,8 @@ import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * The scalar vs SIMD comparison as a picture: one horizontal bar per benchmark and shape, its length the
- * SIMD/scalar speed-up, a line at 1x (no gain). Drawn from a run's rows, so it can be redrawn from the
+ * The scalar vs SIMD comparison as a picture: one horizontal bar per benchmark, shape and SIMD variant, its
+ * length the SIMD/scalar speed-up, a line at 1x (no gain). Drawn from a run's rows, so it can be redrawn from the
  * JSON file of any run.
  */
 public final class SpeedupChart {
@@ -37,15 +37,16 @@ public final class SpeedupChart {
     static final int WIDTH = 1100;
     private static final int BAR_HEIGHT = 26;
     private static final int MARGIN_HEIGHT = 150;
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c)};
 
     private SpeedupChart() {
     }
 
-    /** The rows that have both a scalar and a SIMD result, in table order. */
+    /** The rows that have a scalar and at least one SIMD result, in table order. */
     static List<ComparisonTable.Row> plotted(List<ComparisonTable.Row> rows) {
         List<ComparisonTable.Row> out = new ArrayList<>();
         for (ComparisonTable.Row row : rows) {
-            if (!Double.isNaN(row.speedup())) {
+            if (row.simdVariants().stream().anyMatch(v -> !Double.isNaN(row.speedup(v)))) {
                 out.add(row);
             }
         }
@@ -53,7 +54,8 @@ public final class SpeedupChart {
     }
 
     /**
-     * Draws the chart; {@code subtitle} says where the numbers came from (the header line).
+     * Draws the chart, one bar per SIMD variant of a row (the convolution algorithms side by side, with a legend);
+     * {@code subtitle} says where the numbers came from (the header line).
      *
      * @throws IllegalArgumentException if no row has both a scalar and a SIMD result
      */
@@ -64,10 +66,14 @@ public final class SpeedupChart {
         }
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (ComparisonTable.Row row : bars) {
-            data.addValue(row.speedup(), "SIMD / scalar", row.workload().name() + "  " + row.workload().shape());
+            for (String v : row.simdVariants()) {
+                data.addValue(row.speedup(v), ComparisonTable.label(v) + " / scalar",
+                        row.workload().name() + "  " + row.workload().shape());
+            }
         }
+        int series = data.getRowCount();
         JFreeChart chart = ChartFactory.createBarChart("LeNet-5 kernels: SIMD speed-up over scalar", null,
-                "speed-up (scalar time / SIMD time)", data, PlotOrientation.HORIZONTAL, false, false, false);
+                "speed-up (scalar time / SIMD time)", data, PlotOrientation.HORIZONTAL, series > 1, false, false);
         chart.setBackgroundPaint(Color.WHITE);
         chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
         CategoryPlot plot = chart.getCategoryPlot();
@@ -78,7 +84,9 @@ public final class SpeedupChart {
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
-        renderer.setSeriesPaint(0, new Color(0x1f77b4));
+        for (int i = 0; i < series; i++) {
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+        }
         renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}x", new DecimalFormat("0.0")));
         renderer.setDefaultItemLabelsVisible(true);
         CategoryAxis categories = plot.getDomainAxis();
@@ -86,7 +94,7 @@ public final class SpeedupChart {
         categories.setMaximumCategoryLabelWidthRatio(0.5f);
         NumberAxis speedup = (NumberAxis) plot.getRangeAxis();
         speedup.setUpperMargin(0.12);   // room for the value labels
-        return chart.createBufferedImage(WIDTH, MARGIN_HEIGHT + BAR_HEIGHT * bars.size());
+        return chart.createBufferedImage(WIDTH, MARGIN_HEIGHT + BAR_HEIGHT * bars.size() * (series + 1) / 2);
     }
 
     /** Renders and writes a PNG atomically, so a reader never sees half an image. */

@@ -1,30 +1,15 @@
 package dev.lenet5.bench;
 
 import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
 import dev.lenet5.mnist.MnistDataset;
@@ -79,14 +64,12 @@ public class PeerBenchmark {
     static final int BATCH = TrainingStepBenchmark.BATCH;
     static final int BATCHES = TrainingStepBenchmark.BATCHES;
     static final long SEED = TrainingStepBenchmark.SEED;
-    static final String ENGINE = "PyTorch";
+    static final String ENGINE = PeerLeNet.ENGINE;
 
     @Param({"1", "2"})
     public int threads;
 
-    private NDManager manager;
-    private Model model;
-    private Trainer trainer;
+    private PeerLeNet peer;
     private NDArray[] trainImages;
     private NDArray[] trainLabels;
     private NDArray[] test120;
@@ -98,72 +81,34 @@ public class PeerBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         requireWaitPolicy();
-        System.setProperty("ai.djl.offline", "true");
-        if (System.getProperty("ENGINE_CACHE_DIR") == null && System.getenv("ENGINE_CACHE_DIR") == null) {
-            System.setProperty("ENGINE_CACHE_DIR", defaultCacheDir().toString());
-        }
-        // Read once, when the engine starts: this fork's thread counts.
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        Engine.getEngine(ENGINE);
+        PeerLeNet.startEngine(threads);   // read once, when the engine starts: this fork's thread counts
 
         MnistDataset mnist = MnistBatches.load();
         MnistBatches train = MnistBatches.of(mnist.train(), BATCH, BATCHES);
-        manager = NDManager.newBaseManager(Device.cpu(), ENGINE);
-        model = Model.newInstance("lenet5", Device.cpu(), ENGINE);
-        model.setBlock(lenet5());
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) ParallelLeNet.LR)).build());
-        trainer = model.newTrainer(config);
-        trainer.initialize(new Shape(BATCH, 1, LeNet5.HEIGHT, LeNet5.WIDTH));
+        peer = new PeerLeNet(Tracker.fixed((float) ParallelLeNet.LR), BATCH);
 
         trainImages = new NDArray[BATCHES];
         trainLabels = new NDArray[BATCHES];
         for (int b = 0; b < BATCHES; b++) {
-            trainImages[b] = images(train.images(b), BATCH);
-            trainLabels[b] = labels(train.labels(b));
+            trainImages[b] = peer.images(train.images(b), BATCH);
+            trainLabels[b] = peer.labels(train.labels(b), BATCH);
         }
         test120 = testBatches(MnistBatches.allOf(mnist.test(), 120));
         test500 = testBatches(MnistBatches.allOf(mnist.test(), 500));
         verifySameNetwork(train);
     }
 
-    private NDArray images(float[] data, int count) {
-        return manager.create(java.nio.FloatBuffer.wrap(data, 0, count * LeNet5.INPUT_SIZE),
-                new Shape(count, 1, LeNet5.HEIGHT, LeNet5.WIDTH));
-    }
-
-    private NDArray labels(int[] labels) {
-        float[] asFloat = new float[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            asFloat[i] = labels[i];
-        }
-        return manager.create(asFloat);
-    }
-
     private NDArray[] testBatches(MnistBatches batches) {
         NDArray[] out = new NDArray[batches.count()];
         for (int b = 0; b < out.length; b++) {
-            out[b] = images(batches.images(b), batches.batchSize());
+            out[b] = peer.images(batches.images(b), batches.batchSize());
         }
         return out;
     }
 
     /** LeNet-5 as {@link LeNet5} builds it, layer for layer. */
     static SequentialBlock lenet5() {
-        return new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(6).build())
-                .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build())
-                .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(120).build())
-                .add(Activation.reluBlock())
-                .add(Linear.builder().setUnits(84).build())
-                .add(Activation.reluBlock())
-                .add(Linear.builder().setUnits(10).build());
+        return PeerLeNet.lenet5();
     }
 
     /**
@@ -173,25 +118,12 @@ public class PeerBenchmark {
      */
     private void verifySameNetwork(MnistBatches train) {
         LeNet5 ours = new LeNet5(ScalarKernels.INSTANCE, SEED);
-        ParameterList theirs = model.getBlock().getParameters();
-        if (theirs.size() != ours.parameters().size()) {
-            throw new IllegalStateException("PeerBenchmark setup: the DJL model has " + theirs.size()
-                    + " parameters, LeNet5 has " + ours.parameters().size());
-        }
-        for (int i = 0; i < theirs.size(); i++) {
-            dev.lenet5.nn.Parameter mine = ours.parameters().get(i);
-            Parameter p = theirs.valueAt(i);
-            long[] shape = p.getArray().getShape().getShape();
-            if (!java.util.Arrays.equals(shape, java.util.Arrays.stream(mine.shape()).asLongStream().toArray())) {
-                throw new IllegalStateException("PeerBenchmark setup: DJL parameter " + theirs.keyAt(i) + " has shape "
-                        + java.util.Arrays.toString(shape) + " but " + mine.name() + " has "
-                        + java.util.Arrays.toString(mine.shape()));
-            }
-            p.getArray().set(mine.data());
-        }
+        peer.copyWeightsFrom(ours);
+        Trainer trainer = peer.trainer;
+        ParameterList theirs = peer.model.getBlock().getParameters();
         float[] expected = ours.forward(train.images(0), BATCH);
         double expectedLoss = ours.forwardLoss(train.images(0), train.labels(0), BATCH);
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = peer.manager.newSubManager()) {
             trainImages[0].tempAttach(scope);
             trainLabels[0].tempAttach(scope);
             NDList logits = trainer.evaluate(new NDList(trainImages[0]));
@@ -229,26 +161,10 @@ public class PeerBenchmark {
         }
     }
 
-    /** {@code djl-cache} next to the jar (or classes directory) this class was loaded from. */
-    private static Path defaultCacheDir() {
-        try {
-            Path from = Path.of(PeerBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return from.toAbsolutePath().getParent().resolve("djl-cache");
-        } catch (URISyntaxException | RuntimeException e) {
-            return Path.of(System.getProperty("java.io.tmpdir"), "lenet5-djl-cache");
-        }
-    }
-
     @TearDown(Level.Trial)
     public void close() {
-        if (trainer != null) {
-            trainer.close();
-        }
-        if (model != null) {
-            model.close();
-        }
-        if (manager != null) {
-            manager.close();
+        if (peer != null) {
+            peer.close();
         }
     }
 
@@ -258,22 +174,7 @@ public class PeerBenchmark {
     public float trainStep() {
         int b = next;
         next = b + 1 == BATCHES ? 0 : b + 1;
-        // Every intermediate array of the step lives in this scope and is freed when it closes; the batch
-        // goes back to the long-lived manager.
-        try (NDManager scope = manager.newSubManager()) {
-            trainImages[b].tempAttach(scope);
-            trainLabels[b].tempAttach(scope);
-            float loss;
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList labels = new NDList(trainLabels[b]);
-                NDList predictions = trainer.forward(new NDList(trainImages[b]), labels);
-                NDArray lossValue = trainer.getLoss().evaluate(labels, predictions);
-                collector.backward(lossValue);
-                loss = lossValue.getFloat();
-            }
-            trainer.step();
-            return loss;
-        }
+        return peer.trainStep(trainImages[b], trainLabels[b]);
     }
 
     @Benchmark
@@ -294,15 +195,15 @@ public class PeerBenchmark {
 
     /** Forward without autograd and the first image's predicted class, as ours computes the predictions. */
     private long infer(NDArray batch) {
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = peer.manager.newSubManager()) {
             batch.tempAttach(scope);
-            NDArray logits = trainer.evaluate(new NDList(batch)).singletonOrThrow();
+            NDArray logits = peer.trainer.evaluate(new NDList(batch)).singletonOrThrow();
             return logits.argMax(1).getLong(0);
         }
     }
 
     /** Where DJL keeps the extracted native library, for messages. */
     static File cacheDir() {
-        return new File(System.getProperty("ENGINE_CACHE_DIR", defaultCacheDir().toString()));
+        return new File(System.getProperty("ENGINE_CACHE_DIR", PeerLeNet.defaultCacheDir().toString()));
     }
 }

@@ -117,6 +117,58 @@ class ReportTest {
     }
 
     @Test
+    void theConvolutionAlgorithmsStandSideBySideInASectionOfTheirOwn() throws IOException {
+        List<BenchResult> results = List.of(
+                result("PeakFmaBenchmark.vectorFma", Map.of(), 100e9, "ops/s"),
+                result("ConvBenchmark.forward", Map.of("batch", "120", "conv", "conv2", "kernels", "scalar",
+                        "algorithm", "im2col"), 24_000, "us/op"),
+                result("ConvBenchmark.forward", Map.of("batch", "120", "conv", "conv2", "kernels", "simd",
+                        "algorithm", "im2col"), 4_800, "us/op"),
+                result("GemmBenchmark.sgemm", Map.of("shape", "conv2_fwd", "kernels", "scalar"), 50, "ops/s"),
+                result("GemmBenchmark.sgemm", Map.of("shape", "conv2_fwd", "kernels", "simd"), 1000, "ops/s"),
+                // The second run: the SIMD convolution directly.
+                result("ConvBenchmark.forward", Map.of("batch", "120", "conv", "conv2", "kernels", "simd",
+                        "algorithm", "direct"), 2_400, "us/op"));
+        List<ComparisonTable.Row> rows = ComparisonTable.rows(results);
+        assertEquals(2, rows.size());
+        ComparisonTable.Row conv = rows.get(0);
+        assertEquals(List.of("simd im2col", "simd direct"), conv.simdVariants());
+        assertEquals(5.0, conv.speedup("simd im2col"), 1e-12);
+        assertEquals(10.0, conv.speedup("simd direct"), 1e-12);
+        assertEquals("simd direct", conv.fastestSimd());
+        assertEquals(24_000e-6, conv.scalar().secondsPerOp(), 1e-12, "the scalar reference ignores the algorithm");
+
+        String[] lines = ComparisonTable.format(rows, 100.0).split("\\R", -1);
+        assertEquals(6, lines.length, String.join("\n", lines));   // the last is after the final line break
+        assertTrue(lines[0].matches("benchmark\\s+shape\\s+scalar\\s+SIMD im2col\\s+speedup\\s+SIMD direct\\s+speedup"
+                + "\\s+best GFLOP/s\\s+% peak"), lines[0]);
+        // GFLOP/s of the fastest: 57.6 MFLOP in 2.4 ms.
+        assertTrue(lines[1].matches("conv forward\\s+conv2 6x14x14>16 k5 b120\\s+24\\.0 ms\\s+4\\.80 ms\\s+5\\.0x"
+                + "\\s+2\\.40 ms\\s+10\\.0x\\s+24\\.00\\s+24\\.0%"), lines[1]);
+        assertEquals("", lines[2], "a blank line between sections");
+        assertTrue(lines[3].matches("benchmark\\s+shape\\s+scalar\\s+SIMD\\s+speedup\\s+GFLOP/s\\s+% peak"), lines[3]);
+        assertTrue(lines[4].matches("sgemm\\s+conv2_fwd 16x12000x150 NN\\s+20\\.0 ms\\s+1\\.00 ms\\s+20\\.0x\\s+57\\.60\\s+57\\.6%"),
+                lines[4]);
+
+        assertEquals(2, SpeedupChart.plotted(rows).size());
+        Path png = tmp.resolve("algorithms.png");
+        SpeedupChart.write(png, rows, "CPU X | JDK 17");
+        assertTrue(ImageIO.read(png.toFile()).getHeight() > 150);
+    }
+
+    @Test
+    void variantsNameTheAlgorithmOnlyWhereItWasChosenForSimd() {
+        assertEquals("scalar", ComparisonTable.variant(result("ConvBenchmark.forward",
+                Map.of("kernels", "scalar", "algorithm", "direct"), 1, "us/op")));
+        assertEquals("simd", ComparisonTable.variant(result("ConvBenchmark.forward",
+                Map.of("kernels", "simd", "algorithm", "auto"), 1, "us/op")));
+        assertEquals("simd-256 direct", ComparisonTable.variant(result("ConvBenchmark.forward",
+                Map.of("kernels", "simd-256", "algorithm", "direct"), 1, "us/op")));
+        assertEquals("simd", ComparisonTable.variant(result("GemmBenchmark.sgemm", Map.of("kernels", "simd"), 1, "ops/s")));
+        assertEquals("SIMD-256 direct", ComparisonTable.label("simd-256 direct"));
+    }
+
+    @Test
     void rowsFollowTheNetworkForwardBeforeBackwardShapesInRunOrder() {
         List<ComparisonTable.Row> rows = ComparisonTable.rows(List.of(
                 result("GemmBenchmark.sgemm", Map.of("shape", "conv2_fwd", "kernels", "simd"), 1, "ops/s"),

@@ -1,5 +1,6 @@
 package dev.lenet5.app;
 
+import dev.lenet5.bench.BenchPlan;
 import dev.lenet5.bench.BenchResult;
 import dev.lenet5.bench.BenchSuite;
 import dev.lenet5.bench.ComparisonTable;
@@ -31,15 +32,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bench}: runs the bench module's JMH benchmarks in forked JVMs (which add the Vector API module
  * themselves) and prints the scalar vs SIMD table with one header line saying where the numbers came from.
- * Short runs by default (about two minutes for the default suite); {@code --full} for numbers to publish.
+ * Short runs by default (about four minutes for the default suite); {@code --full} for numbers to publish.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Measure the scalar and SIMD kernels with JMH and print a comparison table: benchmark, shape,"
-                + " scalar and SIMD time (images/s for the whole network), speed-up, SIMD GFLOP/s and %% of the FMA"
-                + " peak measured in the same run.",
-            "Suites: conv (default: conv1/conv2 forward and backward at batch 120 and 1, the conv2 GEMM, the peak),"
-                + " layers (every layer and phase), gemm, training (LeNet-5 training step and inference, 1 and 2"
-                + " threads), all."},
+                + " scalar and SIMD time (images/s for the whole network) with JMH's error, speed-up, SIMD GFLOP/s"
+                + " and %% of the FMA peak measured in the same run. A number whose error exceeds 10%% of it is"
+                + " flagged with '!'.",
+            "Suites: conv (default: conv1/conv2 forward and backward at batch 120 and 1, SIMD by im2col + GEMM and"
+                + " directly; the conv2 GEMM; the peak), layers (every layer and phase), gemm, training (LeNet-5"
+                + " training step and inference, 1 and 2 threads), all."},
         footer = {"", "Examples:",
             "  java --add-modules jdk.incubator.vector -jar lenet-app.jar bench",
             "  java --add-modules jdk.incubator.vector -jar lenet-app.jar bench --full --json bench.json --plot bench.png",
@@ -67,7 +69,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-p", "--param"}, paramLabel = "NAME=V1,V2",
             description = "benchmark parameter values replacing the suite's or the class's (repeatable), e.g."
-                    + " -p conv=conv2 -p batch=120 -p kernels=scalar,simd-256 -p threads=2")
+                    + " -p conv=conv2 -p batch=120 -p kernels=scalar,simd-256 -p threads=2 -p algorithm=im2col,direct"
+                    + " (the SIMD convolution algorithms side by side; the scalar reference has one and runs once)")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--full", description = "long run for numbers to publish, with the benchmark classes' own settings:"
@@ -122,16 +125,18 @@ final class BenchCommand implements Callable<Integer> {
             jdk = results.stream().map(BenchResult::jdk).filter(v -> !v.isEmpty()).findFirst().orElse("unknown")
                     + " (from " + fromJson + ")";
         } else {
-            Options options = jmhOptions();
+            List<Options> runs = jmhRuns();
             // Checked before the benchmarks run for minutes, not when their results are written.
             checkWritable(json, "--json");
             checkWritable(plot, "--plot");
-            Collection<RunResult> run;
-            try {
-                run = new Runner(options).run();
-            } catch (RunnerException e) {
-                throw new IllegalStateException("the benchmark run failed (JMH's output above says which benchmark and"
-                        + " why): " + e.getMessage(), e);
+            Collection<RunResult> run = new ArrayList<>();
+            for (Options options : runs) {
+                try {
+                    run.addAll(new Runner(options).run());
+                } catch (RunnerException e) {
+                    throw new IllegalStateException("the benchmark run failed (JMH's output above says which benchmark"
+                            + " and why): " + e.getMessage(), e);
+                }
             }
             if (json != null) {
                 JmhJson.write(json, run);
@@ -149,6 +154,11 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
             out.print(peers);
         }
+        String footnotes = ComparisonTable.footnotes(rows);
+        if (!footnotes.isEmpty()) {
+            out.println();
+            out.print(footnotes);
+        }
         if (json != null) {
             out.println("JMH results: " + json);
         }
@@ -160,9 +170,38 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The JMH options these command-line options ask for; checks them first (usage errors name the option). */
-    Options jmhOptions() {
+    /**
+     * The JMH runs these command-line options ask for, usually one ({@link BenchPlan} says when two); checks the
+     * options first (usage errors name the option).
+     */
+    List<Options> jmhRuns() {
         BenchSuite chosen = Errors.usage(spec, () -> BenchSuite.parse(suite));
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        if (includes.isEmpty()) {
+            values.putAll(chosen.params());
+        }
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            String[] given = p.getValue().split(",", -1);
+            for (String v : given) {
+                if (v.isBlank()) {
+                    throw new ParameterException(spec.commandLine(), "-p " + p.getKey() + "=" + p.getValue()
+                            + ": empty value; give NAME=V1,V2");
+                }
+            }
+            values.put(p.getKey(), List.of(given));
+        }
+        List<Options> runs = new ArrayList<>();
+        for (BenchPlan.Run run : BenchPlan.plan(includes.isEmpty() ? chosen.includes() : includes, values)) {
+            ChainedOptionsBuilder b = settings();
+            run.includes().forEach(b::include);
+            run.params().forEach((name, v) -> b.param(name, v.toArray(new String[0])));
+            runs.add(b.build());
+        }
+        return runs;
+    }
+
+    /** What every run of the command shares: forks, iterations, their length, profilers. */
+    private ChainedOptionsBuilder settings() {
         ChainedOptionsBuilder b = new OptionsBuilder().shouldFailOnError(true);
         // --full leaves what is not given explicitly to the classes' annotations.
         if (forks != null || !full) {
@@ -178,27 +217,11 @@ final class BenchCommand implements Callable<Integer> {
             TimeValue t = Errors.usage(spec, () -> iterationTime(time));
             b.warmupTime(t).measurementTime(t);
         }
-        for (String include : includes.isEmpty() ? chosen.includes() : includes) {
-            b.include(include);
-        }
-        if (includes.isEmpty()) {
-            chosen.params().forEach((name, values) -> b.param(name, values.toArray(new String[0])));
-        }
-        for (Map.Entry<String, String> p : params.entrySet()) {
-            String[] values = p.getValue().split(",", -1);
-            for (String v : values) {
-                if (v.isBlank()) {
-                    throw new ParameterException(spec.commandLine(), "-p " + p.getKey() + "=" + p.getValue()
-                            + ": empty value; give NAME=V1,V2");
-                }
-            }
-            b.param(p.getKey(), values);
-        }
         if (gc) {
             b.addProfiler(GCProfiler.class);
         }
-        // No result file for JMH: it would write --json in place; the command writes it atomically after the run.
-        return b.build();
+        // No result file for JMH: it would write --json in place; the command writes it atomically after the runs.
+        return b;
     }
 
     private static void checkWritable(Path file, String option) throws java.io.IOException {

@@ -6,6 +6,7 @@ import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageSet;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
+import dev.lenet5.tensor.kernel.ConvAlgorithm;
 import dev.lenet5.tensor.kernel.JitWarmUp;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
@@ -53,6 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--test-images must not be negative, got " + testImages);
         }
         TensorKernels kernels = Errors.usage(spec, runtime::kernels);
+        ConvAlgorithm conv = runtime.conv(ConvAlgorithm.AUTO);
         int threads = Errors.usage(spec, runtime::threads);
         PrintWriter stdout = spec.commandLine().getOut();
         if (out != null) {
@@ -83,7 +85,7 @@ final class EvaluateCommand implements Callable<Integer> {
             e.writeReports(out, test);
             stdout.println("files: " + out.toAbsolutePath());
         }
-        stdout.println(ResultLine.evaluate(e, kernels, threads));
+        stdout.println(ResultLine.evaluate(e, kernels, conv, threads));
         stdout.flush();
         return 0;
     }

@@ -4,6 +4,7 @@ import dev.lenet5.app.train.LearningRateSchedule;
 import dev.lenet5.app.train.Progress;
 import dev.lenet5.app.train.Trainer;
 import dev.lenet5.mnist.MnistDataset;
+import dev.lenet5.tensor.kernel.ConvAlgorithm;
 import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.tensor.kernel.JitWarmUp;
 import dev.lenet5.tensor.kernel.TensorKernels;
@@ -132,6 +133,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         TrainConfig config;
         Path dir;
+        ConvAlgorithm runConv = ConvAlgorithm.AUTO;
         if (resume != null) {
             List<String> given = RECIPE_OPTIONS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
             if (!given.isEmpty()) {
@@ -151,6 +153,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             FileChecks.readableFile(checkpoint, "checkpoint");
             config = TrainConfig.fromCheckpoint(checkpoint);
+            runConv = Trainer.convOf(checkpoint);
             if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
                 TrainConfig resumed = config;
                 config = Errors.usage(spec, () -> resumed.withEpochs(epochs));
@@ -170,27 +173,31 @@ final class TrainCommand implements Callable<Integer> {
         Errors.usage(spec, () -> Augmentations.parse(checked.augment()));
         Errors.usage(spec, () -> LearningRateSchedule.parse(checked.schedule(), checked.lr(), checked.epochs(), 1,
                 checked.warmupEpochs()));
-        TensorKernels kernels = Errors.usage(spec, runtime::kernels);
+        ConvAlgorithm whenNotGiven = runConv;
+        ConvAlgorithm conv = Errors.usage(spec, () -> runtime.conv(whenNotGiven));
+        TensorKernels kernels = Errors.usage(spec, () -> runtime.kernels(whenNotGiven));
         int threads = Errors.usage(spec, runtime::threads);
         // Checked before the data loads and an epoch is trained, not when the epoch's files are written.
         FileChecks.writableDirectory(dir, resume != null ? "--resume" : "--out");
 
         Progress progress = Progress.create(stdout, Progress.stdoutIsTerminal());
-        progress.message(String.format("lenet5-java %s: kernels %s, %d thread%s, JDK %s, out %s", Version.projectVersion(),
-                kernels.name(), threads, threads == 1 ? "" : "s", Runtime.version().feature(), dir));
+        progress.message(String.format("lenet5-java %s: kernels %s, convolution %s, %d thread%s, JDK %s, out %s",
+                Version.projectVersion(), kernels.name(), RuntimeOptions.convReport(kernels), threads,
+                threads == 1 ? "" : "s", Runtime.version().feature(), dir));
         MnistDataset dataset;
         // C2 compiles the vector kernels while the data loads, so the first batch runs at full speed.
         try (JitWarmUp warmUp = JitWarmUp.start(kernels, JitWarmUp.Work.TRAINING)) {
             dataset = data.load();
             JitWait.report(warmUp, progress::message);
         }
-        Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, threads, dir, progress, resume != null).run();
+        Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, conv, threads, dir, progress,
+                resume != null).run();
 
         stdout.println(String.format(Locale.ROOT, "test: loss %.4f, accuracy %.2f%% (%d of %d wrong), %s, %d epochs in %.1f s",
                 result.test().loss(), 100 * result.test().accuracy(), result.test().mistakes(), result.test().size(),
                 result.test().errorInterval(), config.epochs(), result.trainSeconds()));
         stdout.println("files: " + dir.toAbsolutePath());
-        stdout.println(ResultLine.train(result, config.epochs(), kernels, threads));
+        stdout.println(ResultLine.train(result, config.epochs(), kernels, conv, threads));
         stdout.flush();
         return 0;
     }

@@ -30,32 +30,49 @@ class BenchCommandTest {
     @TempDir
     Path tmp;
 
+    /** The one JMH run of a request that needs one. */
     private static Options options(String... args) {
+        List<Options> runs = runs(args);
+        assertEquals(1, runs.size());
+        return runs.get(0);
+    }
+
+    private static List<Options> runs(String... args) {
         CommandLine cli = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         String[] all = new String[args.length + 1];
         all[0] = "bench";
         System.arraycopy(args, 0, all, 1, args.length);
         CommandLine.ParseResult parsed = cli.parseArgs(all);
         BenchCommand command = parsed.subcommand().commandSpec().commandLine().getCommand();
-        return command.jmhOptions();
+        return command.jmhRuns();
     }
 
     @Test
-    void defaultsAreTheShortConvComparison() {
-        Options o = options();
-        assertEquals(1, o.getForkCount().get());
-        assertEquals(3, o.getWarmupIterations().get());
-        assertEquals(3, o.getMeasurementIterations().get());
-        assertEquals(TimeValue.seconds(1), o.getMeasurementTime().get());
+    void defaultsAreTheShortConvComparisonInTwoRuns() {
+        List<Options> runs = runs();
+        assertEquals(2, runs.size(), "everything with im2col, then the SIMD convolutions directly");
+        Options o = runs.get(0);
+        for (Options run : runs) {
+            assertEquals(1, run.getForkCount().get());
+            assertEquals(3, run.getWarmupIterations().get());
+            assertEquals(3, run.getMeasurementIterations().get());
+            assertEquals(TimeValue.seconds(1), run.getMeasurementTime().get());
+            assertTrue(run.getProfilers().isEmpty());
+            assertFalse(run.getResult().hasValue());
+            assertTrue(run.shouldFailOnError().get(), "a wrong kernel fails the run instead of reporting a number");
+            assertEquals(List.of("conv1", "conv2"), new ArrayList<>(run.getParameter("conv").get()));
+            assertEquals(List.of("120", "1"), new ArrayList<>(run.getParameter("batch").get()));
+        }
         assertEquals(List.of("ConvBenchmark\\.(forward|backward)$", "GemmBenchmark\\.sgemm$", "PeakFmaBenchmark\\.vectorFma$"),
                 o.getIncludes());
-        assertEquals(List.of("conv1", "conv2"), new ArrayList<>(o.getParameter("conv").get()));
-        assertEquals(List.of("120", "1"), new ArrayList<>(o.getParameter("batch").get()));
         assertEquals(List.of("conv2_fwd"), new ArrayList<>(o.getParameter("shape").get()));
         assertFalse(o.getParameter("kernels").hasValue(), "the classes pair scalar and simd themselves");
-        assertTrue(o.getProfilers().isEmpty());
-        assertFalse(o.getResult().hasValue());
-        assertTrue(o.shouldFailOnError().get(), "a wrong kernel fails the run instead of reporting a number");
+        assertEquals(List.of("im2col"), new ArrayList<>(o.getParameter("algorithm").get()));
+        Options direct = runs.get(1);
+        assertEquals(2, direct.getIncludes().size());
+        assertTrue(direct.getIncludes().stream().allMatch(i -> i.contains("ConvBenchmark")), direct.getIncludes()::toString);
+        assertEquals(List.of("simd"), new ArrayList<>(direct.getParameter("kernels").get()));
+        assertEquals(List.of("direct"), new ArrayList<>(direct.getParameter("algorithm").get()));
     }
 
     @Test
@@ -68,6 +85,9 @@ class BenchCommandTest {
         assertFalse(full.getMeasurementTime().hasValue());
         assertTrue(full.getIncludes().contains("TrainingStepBenchmark\\."));
         assertFalse(full.getParameter("conv").hasValue());
+        assertEquals(1, runs("--suite", "gemm").size());
+        assertEquals(1, runs("--include", "ConvBenchmark", "-p", "algorithm=im2col,direct", "-p", "kernels=scalar").size(),
+                "no SIMD kernels: nothing to run a second time");
 
         Path json = tmp.resolve("r.json");
         Options o = options("--full", "--forks", "2", "--warmup", "0", "--iterations", "4", "--time", "200ms",
@@ -135,17 +155,19 @@ class BenchCommandTest {
         assertTrue(run.err().contains("none.json"), run::toString);
     }
 
-    /** One tiny real run through JMH, in this JVM (--forks 0) so it takes about a second. */
+    /** One tiny real run through JMH, in this JVM (--forks 0) so it takes a second or two. */
     @Test
     void runsJmhAndPrintsTheComparison() throws IOException {
         String kernels = Kernels.vectorModulePresent() ? "scalar,simd" : "scalar";
         Path json = tmp.resolve("results/run.json");
         AppRun run = AppRun.of("bench", "--include", "ConvBenchmark.forward$", "-p", "conv=conv2", "-p", "batch=1",
-                "-p", "kernels=" + kernels, "--forks", "0", "--warmup", "0", "--iterations", "1", "--time", "100ms",
+                "-p", "kernels=" + kernels, "--forks", "0", "--warmup", "0", "--iterations", "3", "--time", "100ms",
                 "--json", json.toString());
         assertEquals(0, run.exitCode(), run::toString);
         String row = run.out().lines().filter(l -> l.startsWith("conv forward")).findFirst().orElse("");
         assertTrue(row.contains("conv2 6x14x14>16 k5 b1"), run.out());
+        assertTrue(row.matches(".* [mun]?s \\+-\\S+%.*"), "JMH's error beside the time: " + row);
+        assertTrue(run.out().contains("+- JMH's error: half-width of the 99.9% confidence interval"), run.out());
         if (Kernels.vectorModulePresent()) {
             assertTrue(row.matches(".*\\d\\.\\dx.*"), "a speed-up: " + row);
         }
@@ -156,8 +178,35 @@ class BenchCommandTest {
         AppRun redrawn = AppRun.of("bench", "--from-json", json.toString());
         assertEquals(0, redrawn.exitCode(), redrawn::toString);
         assertTrue(redrawn.out().contains(row), redrawn.out());
+        assertEquals(run.out().substring(run.out().indexOf("\nbenchmark")).replaceAll("(?s)JMH results: .*", "").strip(),
+                redrawn.out().substring(redrawn.out().indexOf("\nbenchmark")).strip(),
+                "the same table, errors and footnotes from the file");
         try (var files = Files.list(json.getParent())) {
             assertEquals(List.of(json), files.toList(), "only the result file, no temporary file");
+        }
+    }
+
+    /** Two algorithms: two tiny runs in this JVM, the scalar reference once, the SIMD algorithms side by side. */
+    @Test
+    void runsTheConvolutionAlgorithmsSideBySide() throws IOException {
+        boolean simd = Kernels.vectorModulePresent();
+        Path json = tmp.resolve("algorithms.json");
+        AppRun run = AppRun.of("bench", "--include", "ConvBenchmark.forward$", "-p", "conv=conv2", "-p", "batch=1",
+                "-p", "kernels=" + (simd ? "scalar,simd" : "scalar"), "-p", "algorithm=im2col,direct", "--forks", "0",
+                "--warmup", "0", "--iterations", "1", "--time", "100ms", "--json", json.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        List<BenchResult> saved = JmhJson.read(json);
+        List<String> measured = saved.stream().map(r -> r.param("kernels", "") + " " + r.param("algorithm", ""))
+                .sorted().toList();
+        assertEquals(simd ? List.of("scalar im2col", "simd direct", "simd im2col") : List.of("scalar im2col"), measured);
+        if (simd) {
+            String header = run.out().lines().filter(l -> l.startsWith("benchmark")).findFirst().orElse("");
+            assertTrue(header.matches("benchmark\\s+shape\\s+scalar\\s+SIMD im2col\\s+speedup\\s+SIMD direct\\s+speedup"
+                    + "\\s+best GFLOP/s\\s+% peak"), run.out());
+            String row = run.out().lines().filter(l -> l.startsWith("conv forward")).findFirst().orElse("");
+            assertTrue(row.matches("conv forward\\s+conv2 6x14x14>16 k5 b1\\s+\\S+ [mun]?s( \\S+)?"
+                    + "(\\s+\\S+ [mun]?s( \\S+)?\\s+\\d+\\.\\dx){2}.*"),
+                    run.out());
         }
     }
 }

@@ -15,17 +15,20 @@ import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
 import dev.lenet5.nn.TrainingStep;
 import dev.lenet5.nn.io.Checkpoint;
+import dev.lenet5.nn.io.SafeTensorsException;
 import dev.lenet5.nn.io.StateDict;
 import dev.lenet5.nn.optim.Adam;
 import dev.lenet5.nn.optim.Optimizer;
 import dev.lenet5.nn.optim.Sgd;
 import dev.lenet5.nn.optim.WeightAverage;
+import dev.lenet5.tensor.kernel.ConvAlgorithm;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +46,12 @@ public final class Trainer {
     public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
     public static final String METRICS_FILE = "metrics.csv";
     public static final String CURVES_FILE = "curves.png";
+    /**
+     * The checkpoint setting that holds the convolution algorithm the run asked for. Not part of {@link TrainConfig}
+     * (it changes speed and the last bits of sums, not the recipe), but kept so that {@code --resume} continues as
+     * the run began unless told otherwise.
+     */
+    public static final String CONV_SETTING = "conv";
 
     /** What a finished run reports. */
     public record Result(Evaluation test, List<EpochMetrics> history, double trainSeconds, long trainImages) {
@@ -55,6 +64,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final MnistDataset data;
     private final TensorKernels kernels;
+    private final ConvAlgorithm conv;
     private final int threads;
     private final Path out;
     private final Progress progress;
@@ -63,14 +73,17 @@ public final class Trainer {
 
     /**
      * @param datasetName how plots name the data, e.g. {@code MNIST}
+     * @param conv        the convolution algorithm asked for ({@code kernels} already compute with it), saved in
+     *                    the checkpoint
      * @param resume      continue the run in {@code out} from its checkpoint instead of starting afresh
      */
-    public Trainer(TrainConfig config, MnistDataset data, String datasetName, TensorKernels kernels, int threads, Path out,
-                   Progress progress, boolean resume) {
+    public Trainer(TrainConfig config, MnistDataset data, String datasetName, TensorKernels kernels, ConvAlgorithm conv,
+                   int threads, Path out, Progress progress, boolean resume) {
         this.datasetName = datasetName;
         this.config = config;
         this.data = data;
         this.kernels = kernels;
+        this.conv = conv;
         this.threads = threads;
         this.out = out;
         this.progress = progress;
@@ -202,7 +215,27 @@ public final class Trainer {
                 average.swap();
             }
         }
-        Checkpoint.save(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer, average, epoch, config.toMetadata());
+        Map<String, String> settings = new LinkedHashMap<>(config.toMetadata());
+        settings.put(CONV_SETTING, conv.toString());
+        Checkpoint.save(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer, average, epoch, settings);
+    }
+
+    /**
+     * The convolution algorithm a run's checkpoint was written with; {@code auto} for checkpoints from before the
+     * choice existed.
+     *
+     * @throws SafeTensorsException naming the file if the setting is not an algorithm
+     */
+    public static ConvAlgorithm convOf(Path checkpoint) throws IOException {
+        String stored = Checkpoint.peek(checkpoint).settings().get(CONV_SETTING);
+        if (stored == null) {
+            return ConvAlgorithm.AUTO;
+        }
+        try {
+            return ConvAlgorithm.parse(stored);
+        } catch (IllegalArgumentException e) {
+            throw new SafeTensorsException(checkpoint + ": damaged checkpoint metadata: " + e.getMessage());
+        }
     }
 
     private Optimizer optimizer(LeNet5 model) {
