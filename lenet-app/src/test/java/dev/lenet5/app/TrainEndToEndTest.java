@@ -19,7 +19,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,6 +143,13 @@ class TrainEndToEndTest {
         String otherOut = runInAnotherJvm(concat(new String[] {"train", "--epochs", "1", "--out", other.toString()}, SLICE));
         assertTrue(otherOut.contains(first.lastLine().replaceAll(" train_s=.*", "")), otherOut);
         assertSameBytes(resumed, other, MODEL_AND_CHECKPOINT);
+        if (ChildJvm.setsUmask() && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            // The other JVM ran under umask 022: every file of its run is readable by all, writable by the user.
+            for (String file : Trainer.FILES) {
+                assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(other.resolve(file))),
+                        file);
+            }
+        }
 
         AppRun second = AppRun.of("train", "--resume", resumed.toString(), "--epochs", "2", "--threads", "2");
         assertEquals(0, second.exitCode(), second::toString);
@@ -168,29 +175,10 @@ class TrainEndToEndTest {
         }
     }
 
-    /** Runs the program in a new JVM with this one's class path, Vector API module and lenet5 properties. */
+    /** Runs the program in a new JVM (see {@link ChildJvm}); returns its output. */
     private static String runInAnotherJvm(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path")));
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            command.add("--add-modules=jdk.incubator.vector");
-        }
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("lenet5.")).sorted()
-                .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(tmp, "other-jvm", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        int exit = process.waitFor();
-        assertEquals(0, exit, () -> "the other JVM failed:\n" + readQuietly(log));
-        return readQuietly(log);
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return e.toString();
-        }
+        AppRun run = ChildJvm.run(Files.createTempFile(tmp, "other-jvm", ".log"), args);
+        assertEquals(0, run.exitCode(), () -> "the other JVM failed:\n" + run.out());
+        return run.out();
     }
 }
