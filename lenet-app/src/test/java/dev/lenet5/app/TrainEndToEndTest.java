@@ -19,7 +19,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,6 +68,7 @@ class TrainEndToEndTest {
         // An untrained network is right about 10% of the time; 3,000 images for 2 epochs give well over 85%.
         assertTrue(acc > 0.85, "test accuracy " + acc);
         assertEquals("2", m.group(3));
+        assertEquals(expectedKernels(), m.group(6), "the kernels this test run is meant to train on");
         assertEquals("2", m.group(7));
         assertEquals(Integer.toString(Runtime.version().feature()), m.group(8));
         assertTrue(trained.out().contains("epoch 2/2"), trained.out());
@@ -127,6 +128,63 @@ class TrainEndToEndTest {
         // Other batch size and thread count: the same predictions, the loss equal up to float rounding.
         assertEquals(train.group(1), ev.group(1));
         assertEquals(Double.parseDouble(train.group(2)), Double.parseDouble(ev.group(2)), 2e-4);
+        assertTrue(eval.lastLine().contains(" kernels=" + expectedKernels() + " "), eval.lastLine());
+    }
+
+    /** {@code --kernels} decides, and the RESULT line says what ran; SIMD without the module is a usage error. */
+    @Test
+    void theKernelsOptionChoosesTheKernelsTheResultLineNames() {
+        String model = run.resolve("model.safetensors").toString();
+        AppRun scalar = AppRun.of("evaluate", "--model", model, "--test-images", "100", "--threads", "1",
+                "--kernels", "scalar");
+        assertEquals(0, scalar.exitCode(), scalar::toString);
+        assertTrue(scalar.lastLine().contains(" kernels=scalar "), scalar.lastLine());
+
+        AppRun simd = AppRun.of("evaluate", "--model", model, "--test-images", "100", "--threads", "1",
+                "--kernels", "simd");
+        if (preferredVectorBits() > 0) {
+            assertEquals(0, simd.exitCode(), simd::toString);
+            assertTrue(simd.lastLine().contains(" kernels=simd-" + preferredVectorBits() + " "), simd.lastLine());
+            Pattern accuracyAndLoss = Pattern.compile("RESULT test_acc=(\\S+) test_loss=(\\S+) .*");
+            Matcher s = accuracyAndLoss.matcher(scalar.lastLine());
+            Matcher v = accuracyAndLoss.matcher(simd.lastLine());
+            assertTrue(s.matches() && v.matches(), scalar.lastLine() + "\n" + simd.lastLine());
+            assertEquals(s.group(1), v.group(1), "the same predictions on either kernels");
+            assertEquals(Double.parseDouble(s.group(2)), Double.parseDouble(v.group(2)), 2e-4);
+        } else {
+            assertEquals(Main.EXIT_USAGE, simd.exitCode(), simd::toString);
+            assertTrue(simd.err().contains("--add-modules jdk.incubator.vector"), simd.err());
+        }
+    }
+
+    /**
+     * The kernels {@code auto} must choose in this test run: the build runs the tests with the Vector API module
+     * ({@code -Dlenet5.expectKernels=simd}: SIMD at the CPU's preferred width) and without it ({@code scalar}).
+     */
+    static String expectedKernels() {
+        String expected = System.getProperty("lenet5.expectKernels",
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "simd" : "scalar");
+        if (expected.equals("simd")) {
+            assertTrue(preferredVectorBits() >= 128, "this run should have the Vector API at 128 bits or more");
+            return "simd-" + preferredVectorBits();
+        }
+        return expected;
+    }
+
+    /**
+     * The Vector API's preferred width in bits, read from the API itself rather than from the program's choice; 0
+     * without the module.
+     */
+    static int preferredVectorBits() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return 0;
+        }
+        try {
+            Object species = Class.forName("jdk.incubator.vector.FloatVector").getField("SPECIES_PREFERRED").get(null);
+            return (int) Class.forName("jdk.incubator.vector.VectorSpecies").getMethod("vectorBitSize").invoke(species);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot read the Vector API's preferred species", e);
+        }
     }
 
     /**
@@ -143,6 +201,13 @@ class TrainEndToEndTest {
         String otherOut = runInAnotherJvm(concat(new String[] {"train", "--epochs", "1", "--out", other.toString()}, SLICE));
         assertTrue(otherOut.contains(first.lastLine().replaceAll(" train_s=.*", "")), otherOut);
         assertSameBytes(resumed, other, MODEL_AND_CHECKPOINT);
+        if (ChildJvm.setsUmask() && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            // The other JVM ran under umask 022: every file of its run is readable by all, writable by the user.
+            for (String file : Trainer.FILES) {
+                assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(other.resolve(file))),
+                        file);
+            }
+        }
 
         AppRun second = AppRun.of("train", "--resume", resumed.toString(), "--epochs", "2", "--threads", "2");
         assertEquals(0, second.exitCode(), second::toString);
@@ -168,29 +233,10 @@ class TrainEndToEndTest {
         }
     }
 
-    /** Runs the program in a new JVM with this one's class path, Vector API module and lenet5 properties. */
+    /** Runs the program in a new JVM (see {@link ChildJvm}); returns its output. */
     private static String runInAnotherJvm(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path")));
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            command.add("--add-modules=jdk.incubator.vector");
-        }
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("lenet5.")).sorted()
-                .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(tmp, "other-jvm", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        int exit = process.waitFor();
-        assertEquals(0, exit, () -> "the other JVM failed:\n" + readQuietly(log));
-        return readQuietly(log);
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return e.toString();
-        }
+        AppRun run = ChildJvm.run(Files.createTempFile(tmp, "other-jvm", ".log"), args);
+        assertEquals(0, run.exitCode(), () -> "the other JVM failed:\n" + run.out());
+        return run.out();
     }
 }

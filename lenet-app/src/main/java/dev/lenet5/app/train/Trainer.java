@@ -14,6 +14,7 @@ import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
 import dev.lenet5.nn.TrainingStep;
+import dev.lenet5.nn.io.AtomicFiles;
 import dev.lenet5.nn.io.Checkpoint;
 import dev.lenet5.nn.io.SafeTensorsException;
 import dev.lenet5.nn.io.StateDict;
@@ -52,6 +53,10 @@ public final class Trainer {
      * the run began unless told otherwise.
      */
     public static final String CONV_SETTING = "conv";
+
+    /** Every file a run writes into its directory. */
+    public static final List<String> FILES = List.of(MODEL_FILE, CHECKPOINT_FILE, METRICS_FILE, CURVES_FILE,
+            Evaluation.CONFUSION_FILE, Evaluation.MISCLASSIFIED_FILE);
 
     /** What a finished run reports. */
     public record Result(Evaluation test, List<EpochMetrics> history, double trainSeconds, long trainImages) {
@@ -104,6 +109,10 @@ public final class Trainer {
         WeightAverage average = config.ema() > 0 ? new WeightAverage(model.parameters(), kernels, config.ema()) : null;
         List<EpochMetrics> history = new ArrayList<>();
         int firstEpoch = 1;
+        for (String file : FILES) {
+            // A run killed while writing a file left its temporary file; whatever it held is written again.
+            AtomicFiles.deleteLeftovers(out.resolve(file));
+        }
         if (resume) {
             Checkpoint.Metadata state = Checkpoint.restore(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer,
                     average);
@@ -119,6 +128,8 @@ public final class Trainer {
             }
             progress.message("resuming after epoch " + state.epoch() + " of " + config.epochs()
                     + " (" + state.optimizerSteps() + " optimiser steps done)");
+            // The run may have died between the checkpoint and the model written after it.
+            saveModel(model, average, state.epoch());
         }
 
         BatchIterator trainBatches = new BatchIterator(train, trainIdx, config.batchSize(), FORMAT, false);
@@ -196,28 +207,36 @@ public final class Trainer {
     }
 
     /**
-     * Rewrites the run's files after an epoch. The checkpoint goes last: if the program dies before it, a
-     * resume repeats this epoch, and the extra metrics row is dropped.
+     * Rewrites the run's files after an epoch. The checkpoint is the commit point: the metrics go before it (a
+     * resume keeps the rows of the checkpoint's epochs and drops any later one) and the model after it (a resume
+     * writes the model again from the checkpoint). So a run killed at any moment has either no checkpoint and no
+     * model, and is started again, or a checkpoint from which it resumes; never a model without a checkpoint,
+     * which could be neither resumed nor overwritten.
      */
     private void saveEpoch(LeNet5 model, Optimizer optimizer, WeightAverage average, List<EpochMetrics> history,
                            int epoch) throws IOException {
         MetricsCsv.write(out.resolve(METRICS_FILE), history);
         CurvesPlot.write(out.resolve(CURVES_FILE), history, "LeNet-5 on " + datasetName);
+        Map<String, String> settings = new LinkedHashMap<>(config.toMetadata());
+        settings.put(CONV_SETTING, conv.toString());
+        Checkpoint.save(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer, average, epoch, settings);
+        saveModel(model, average, epoch);
+    }
+
+    /** The model file: the weights the run reports (the average when it keeps one) after {@code epoch}. */
+    private void saveModel(LeNet5 model, WeightAverage average, int epoch) throws IOException {
         Map<String, String> meta = Map.of("epoch", Integer.toString(epoch), "format", "pytorch-state-dict",
                 "network", "lenet5", "weights", average == null ? "last step" : "average, decay " + config.ema());
         if (average == null) {
             StateDict.save(out.resolve(MODEL_FILE), model.parameters(), meta);
-        } else {
-            average.swap();
-            try {
-                StateDict.save(out.resolve(MODEL_FILE), model.parameters(), meta);
-            } finally {
-                average.swap();
-            }
+            return;
         }
-        Map<String, String> settings = new LinkedHashMap<>(config.toMetadata());
-        settings.put(CONV_SETTING, conv.toString());
-        Checkpoint.save(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer, average, epoch, settings);
+        average.swap();
+        try {
+            StateDict.save(out.resolve(MODEL_FILE), model.parameters(), meta);
+        } finally {
+            average.swap();
+        }
     }
 
     /**

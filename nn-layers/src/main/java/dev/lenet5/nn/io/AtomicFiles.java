@@ -7,12 +7,14 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * The one way this project writes a file: readers, and a machine that loses power, only ever see the old
@@ -105,6 +107,33 @@ public final class AtomicFiles {
             }
             throw e;
         }
+    }
+
+    /**
+     * Deletes the temporary files that writes of {@code target} left behind when their process died mid-write (a
+     * killed process or a power cut gets no chance to delete them); they hold nothing anyone can use. Only for a
+     * file that no other process is writing at the same time.
+     *
+     * @return how many were deleted
+     */
+    public static int deleteLeftovers(Path target) throws IOException {
+        Path file = target.toAbsolutePath();
+        Path dir = file.getParent();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        Pattern leftover = Pattern.compile(Pattern.quote("." + file.getFileName() + ".") + "[0-9a-z]+"
+                + Pattern.quote(TEMP_SUFFIX));
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                p -> leftover.matcher(p.getFileName().toString()).matches())) {
+            for (Path tmp : files) {
+                if (Files.deleteIfExists(tmp)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
     }
 
     /**

@@ -135,6 +135,42 @@ class AtomicFilesTest {
     }
 
     /**
+     * A writer killed mid-write leaves its temporary file; deleteLeftovers removes exactly those of the given target.
+     * The leftover here is a real one: the temporary file of a write, taken aside before the rename and put back.
+     */
+    @Test
+    void leftoversOfAKilledWriteAreDeletedAndNothingElse() throws IOException {
+        Path file = dir.resolve("model.safetensors");
+        Path aside = Files.createDirectories(dir.resolve("aside"));
+        AtomicFiles.write(file, out -> {
+            out.write("complete".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            for (Path p : files(dir)) {
+                if (p.getFileName().toString().endsWith(".tmp")) {
+                    Files.copy(p, aside.resolve(p.getFileName()));
+                }
+            }
+        });
+        List<Path> kept = files(aside);
+        assertEquals(1, kept.size(), kept.toString());
+        Path leftover = Files.move(kept.get(0), dir.resolve(kept.get(0).getFileName()));
+        List<Path> others = List.of(dir.resolve(".model.safetensors.tmp"), dir.resolve("model.safetensors.abc.tmp"),
+                dir.resolve(".checkpoint.safetensors.abc.tmp"), dir.resolve(".model.safetensors.abc.tmp.keep"));
+        for (Path other : others) {
+            Files.writeString(other, "not a leftover of model.safetensors");
+        }
+
+        assertEquals(1, AtomicFiles.deleteLeftovers(file));
+        assertFalse(Files.exists(leftover), leftover.toString());
+        for (Path other : others) {
+            assertTrue(Files.exists(other), other + " must stay");
+        }
+        assertEquals("complete", Files.readString(file));
+        assertEquals(0, AtomicFiles.deleteLeftovers(file));
+        assertEquals(0, AtomicFiles.deleteLeftovers(dir.resolve("missing").resolve("model.safetensors")));
+    }
+
+    /**
      * A reader polling the file while it is replaced again and again sees one complete version or the other,
      * never a missing, empty or half-written file.
      */
