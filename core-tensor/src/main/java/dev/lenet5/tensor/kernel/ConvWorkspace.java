@@ -26,6 +26,8 @@ final class ConvWorkspace {
     /** Partial vector sums and the horizontal sums of the dot kernels. */
     float[] partial = new float[0];
     final float[] sums = new float[16];
+    /** Four vectors' lanes, for the reductions that add them in a fixed order (sum, dot). */
+    final float[] lanes = new float[4 * VectorConstants.L];
     /** A weight-gradient block's rows of the expanded gradient and of the images, as offsets. */
     final int[] aRows = new int[4];
     final int[] bRows = new int[4];

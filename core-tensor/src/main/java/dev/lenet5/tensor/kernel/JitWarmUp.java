@@ -1,6 +1,5 @@
 package dev.lenet5.tensor.kernel;
 
-import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * grow with its queue, so a cold run takes seconds to reach full speed. This warm-up calls each vector leaf (see
  * {@link VectorWarmUp}) thousands of times with nothing to do, which makes it hot without running any vector
  * code, plus a few tiny calls that show C2 every branch. It knows a leaf is compiled when a tiny call allocates
- * nothing: only C2's code keeps vectors in registers. Results do not depend on it: compiled and interpreted
+ * (next to) nothing: only C2's code keeps vectors in registers. Results do not depend on it: compiled and interpreted
  * kernels compute the same floats, so a run is the same bit for bit whether or not it waited.
  *
  * <pre>{@code
@@ -37,8 +36,20 @@ public final class JitWarmUp implements AutoCloseable {
 
     /** Idle calls of a leaf per round: enough to pass C2's invocation threshold within a few rounds. */
     static final int IDLE_CALLS = 2000;
-    /** Idle calls through one handle, below the JDK's threshold for customising a handle (127). */
-    static final int IDLE_BURST = 100;
+    /** Leaves warmed at the same time (see run). */
+    static final int WINDOW = 2;
+    /** Rounds in which every leaf makes its tiny calls, for the profile C2 will compile from. */
+    static final int PROFILE_ROUNDS = 10;
+    /** Idle calls per profiling round: PROFILE_ROUNDS of them stay below C2's threshold (5,000 invocations). */
+    static final int PROFILE_IDLE_CALLS = 300;
+    /** Rounds of the first phase, in which every leaf runs its tiny calls (see profileVectorApi). */
+    static final int API_PROFILE_ROUNDS = 10;
+    /** The first phase lasts at least this long, so that C1's code for the leaves runs in it. */
+    static final long API_PROFILE_NANOS = TimeUnit.MILLISECONDS.toNanos(120);
+    /** Idle calls per leaf and first-phase round: with the rounds, past C1's threshold, far below C2's. */
+    static final int API_PROFILE_IDLE_CALLS = 100;
+    /** Afterwards, how often a leaf's tiny calls (and the check) come round. */
+    static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * A tiny call on vectors that allocates less than this ran compiled: run by the Vector API's fallback, each
      * vector operation allocates a box, and the leaves' checking calls make dozens of them (10 KB and more).
@@ -54,12 +65,10 @@ public final class JitWarmUp implements AutoCloseable {
     private final Thread thread;
     private final long startNanos = System.nanoTime();
     private final Object lock = new Object();
-    private final int needed;
     private final int total;
     private final java.util.Set<String> pending = new java.util.LinkedHashSet<>();
-    private int compiledNeeded;
     private int compiled;
-    private long neededNanos = -1;
+    private long compiledNanos = -1;
     private boolean finished;
     private volatile boolean stop;
     private volatile Throwable failure;
@@ -67,12 +76,11 @@ public final class JitWarmUp implements AutoCloseable {
     private JitWarmUp(Work work, List<VectorWarmUp.Leaf> leaves) {
         this.work = work;
         this.total = leaves.size();
-        this.needed = (int) leaves.stream().filter(l -> needs(work, l)).count();
-        leaves.stream().filter(l -> needs(work, l)).forEach(l -> pending.add(l.name()));
+        leaves.forEach(l -> pending.add(l.name()));
         if (leaves.isEmpty()) {
             this.thread = null;
             this.finished = true;
-            this.neededNanos = 0;
+            this.compiledNanos = 0;
             return;
         }
         this.thread = new Thread(() -> run(leaves), "lenet5-jit-warm-up");
@@ -84,7 +92,7 @@ public final class JitWarmUp implements AutoCloseable {
      * kernels, returns a warm-up that is already done.
      */
     public static JitWarmUp start(TensorKernels kernels, Work work) {
-        List<VectorWarmUp.Leaf> leaves = kernels.vectorBitSize() == 0 ? List.of() : VectorLeaves.of(kernels);
+        List<VectorWarmUp.Leaf> leaves = kernels.vectorBitSize() == 0 ? List.of() : VectorLeaves.of(kernels, work);
         JitWarmUp w = new JitWarmUp(work, leaves);
         if (w.thread != null) {
             w.thread.start();
@@ -100,14 +108,14 @@ public final class JitWarmUp implements AutoCloseable {
     public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         synchronized (lock) {
-            while (compiledNeeded < needed && !finished) {
+            while (compiled < total && !finished) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
-            return compiledNeeded == needed;
+            return compiled == total;
         }
     }
 
@@ -118,12 +126,12 @@ public final class JitWarmUp implements AutoCloseable {
                 return "no vector kernels to compile";
             }
             String what = work == Work.INFERENCE ? "for inference" : "for training";
-            if (compiledNeeded == needed) {
-                return String.format(Locale.ROOT, "%d vector kernels %s compiled in %.2f s", needed, what,
-                        neededNanos / 1e9);
+            if (compiled == total) {
+                return String.format(Locale.ROOT, "%d vector kernels %s compiled in %.2f s", total, what,
+                        compiledNanos / 1e9);
             }
             return String.format(Locale.ROOT, "%d of %d vector kernels %s compiled after %.2f s%s; not yet: %s",
-                    compiledNeeded, needed, what, (System.nanoTime() - startNanos) / 1e9,
+                    compiled, total, what, (System.nanoTime() - startNanos) / 1e9,
                     finished ? " (the warm-up gave up)" : "", String.join(", ", pending));
         }
     }
@@ -131,13 +139,6 @@ public final class JitWarmUp implements AutoCloseable {
     /** What stopped the warm-up early (a kernel that threw on its tiny inputs), or null. */
     public Throwable failure() {
         return failure;
-    }
-
-    /** Whether every leaf, not only those the work needs, is compiled. */
-    public boolean allCompiled() {
-        synchronized (lock) {
-            return compiled == total;
-        }
     }
 
     /** Stops the warm-up (if still running) and waits for its thread. */
@@ -160,52 +161,67 @@ public final class JitWarmUp implements AutoCloseable {
     private void run(List<VectorWarmUp.Leaf> leaves) {
         AllocationCounter allocated = AllocationCounter.forCurrentThread();
         int n = leaves.size();
-        boolean[] done = new boolean[n];
-        int left = n;
+        int[] rounds = new int[n];    // rounds since the leaf was started, -1 when compiled
+        long[] due = new long[n];
+        int next = 0;                 // the first leaf not started yet
+        int active = 0;
         try {
-            for (int round = 0; left > 0 && !stop; round++) {
+            profileVectorApi(leaves);
+            while ((next < n || active > 0) && !stop) {
                 if (System.nanoTime() - startNanos > GIVE_UP_NANOS) {
                     break;
                 }
-                for (int i = 0; i < n && !stop; i++) {
-                    if (done[i]) {
+                // A few leaves at a time, in order: all at once, they would queue for C2 together, and with a long
+                // queue C2 raises its thresholds and C1 compiles new methods without profiling, both of which
+                // delay every leaf. One at a time would leave C2 idle while the next leaf's counters climb.
+                while (active < WINDOW && next < n) {
+                    next++;
+                    active++;
+                }
+                for (int i = 0; i < next && !stop; i++) {
+                    if (rounds[i] < 0) {
                         continue;
                     }
                     VectorWarmUp.Leaf leaf = leaves.get(i);
-                    for (int burst = 0; burst < IDLE_CALLS; burst += IDLE_BURST) {
-                        MethodHandle idle = leaf.idleHandle();
-                        for (int c = 0; c < IDLE_BURST; c++) {
-                            idle.invokeExact();
-                        }
-                    }
-                    if (round == 0) {
+                    // While the profile forms, few idle calls: enough for C1's profiling compilation of the leaf,
+                    // not yet C2's threshold. The tiny calls meanwhile profile the Vector API's own methods too,
+                    // whose receiver types C2 needs to inline them into the leaf: without them a vector carried
+                    // around a loop is boxed at every step.
+                    leaf.idle().accept(rounds[i] < PROFILE_ROUNDS ? PROFILE_IDLE_CALLS : IDLE_CALLS);
+                    if (rounds[i]++ == 0) {
                         continue;   // the leaf's first compilation (C1, with profiling) before it sees any vector
                     }
-                    // Every round all the tiny calls, so that whenever C2 takes the profile it has seen every branch;
-                    // the first one runs vectors and tells from its allocations whether C2 has compiled the leaf.
+                    // All the tiny calls, every round while the profile forms, then now and then (until C2 has
+                    // compiled the leaf they allocate): so whenever C2 takes the profile it has seen every branch.
+                    // The first one runs vectors and tells from its allocations whether C2 has compiled the leaf.
+                    long now = System.nanoTime();
+                    if (rounds[i] > PROFILE_ROUNDS && now < due[i]) {
+                        continue;
+                    }
+                    due[i] = now + CHECK_INTERVAL_NANOS;
                     leaf.restore().run();
-                    MethodHandle check = leaf.tinyHandle(0);
+                    List<Runnable> tiny = leaf.tiny();
                     long before = allocated.bytes();
-                    check.invokeExact();
+                    tiny.get(0).run();
                     long used = allocated.bytes() - before;
-                    for (int variant = 1; variant < leaf.tinyArgs().size(); variant++) {
-                        leaf.tinyHandle(variant).invokeExact();
+                    for (int variant = 1; variant < tiny.size(); variant++) {
+                        tiny.get(variant).run();
                     }
                     if (DEBUG) {
-                        System.err.println("warm-up: " + leaf.name() + ", round " + round + ": " + used + " bytes");
+                        System.err.println("warm-up: " + leaf.name() + ", round " + rounds[i] + ": " + used + " bytes");
                     }
                     if (used < COMPILED_MAX_BYTES) {
-                        done[i] = true;
-                        left--;
+                        rounds[i] = -1;
+                        active--;
                         markCompiled(leaf);
                     }
                 }
                 // Leave the cores to C2 and to the program for a moment; the counters keep their values.
-                Thread.sleep(2);
+                Thread.sleep(1);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Throwable e) {
+        } catch (RuntimeException | Error e) {
             // A kernel failing on the warm-up's tiny inputs is a bug the tests catch; the run itself does not
             // depend on the warm-up, so it goes on without it.
             failure = e;
@@ -217,16 +233,43 @@ public final class JitWarmUp implements AutoCloseable {
         }
     }
 
+    /**
+     * C2 compiles a leaf well only if the Vector API methods it inlines have a profile: it inlines the API's
+     * intrinsics late, so while it parses a leaf, a vector's type is only {@code FloatVector}, and a call on it
+     * (its {@code intoArray}, the {@code fma} on a loop's accumulator) is bound to {@code Float256Vector}'s code by
+     * the receiver type that the API method's profile recorded. Without one, the call stays virtual, the vector is
+     * boxed at every call, and stays so for the life of the JVM (no trap ever sends the leaf back). The API's methods
+     * are shared by all leaves, so whichever leaf C2 compiles first needs all the others' profiling done: every leaf
+     * first runs its tiny calls for a while, from the interpreter and then from C1's profiling code, with few enough
+     * calls to stay well below C2's threshold.
+     */
+    private void profileVectorApi(List<VectorWarmUp.Leaf> leaves) throws InterruptedException {
+        long end = System.nanoTime() + API_PROFILE_NANOS;
+        for (int round = 0; round < API_PROFILE_ROUNDS && !stop; round++) {
+            for (VectorWarmUp.Leaf leaf : leaves) {
+                leaf.idle().accept(API_PROFILE_IDLE_CALLS);
+                leaf.restore().run();
+                for (Runnable call : leaf.tiny()) {
+                    call.run();
+                }
+            }
+            // spread over API_PROFILE_NANOS: C1 compiles the leaves meanwhile, and its code profiles the rest
+            long left = end - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.sleep(left / (API_PROFILE_ROUNDS - round));
+            }
+        }
+        if (DEBUG) {
+            System.err.printf(Locale.ROOT, "warm-up: API profiled after %.3f s%n", (System.nanoTime() - startNanos) / 1e9);
+        }
+    }
+
     private void markCompiled(VectorWarmUp.Leaf leaf) {
         synchronized (lock) {
+            pending.remove(leaf.name());
             compiled++;
-            long now = System.nanoTime() - startNanos;
-            if (needs(work, leaf)) {
-                pending.remove(leaf.name());
-                compiledNeeded++;
-                if (compiledNeeded == needed) {
-                    neededNanos = now;
-                }
+            if (compiled == total) {
+                compiledNanos = System.nanoTime() - startNanos;
             }
             lock.notifyAll();
         }
@@ -234,9 +277,10 @@ public final class JitWarmUp implements AutoCloseable {
 
     /** The leaves of some vector kernels; a class of its own, so scalar-only JVMs never load the vector classes. */
     private static final class VectorLeaves {
-        static List<VectorWarmUp.Leaf> of(TensorKernels kernels) {
+        static List<VectorWarmUp.Leaf> of(TensorKernels kernels, Work work) {
             VectorKernels vector = (VectorKernels) kernels;
-            return VectorWarmUp.leaves(vector.wideRegisterFile(), vector.convAlgorithm());
+            List<VectorWarmUp.Leaf> all = VectorWarmUp.leaves(vector.wideRegisterFile(), vector.convAlgorithm());
+            return all.stream().filter(leaf -> needs(work, leaf)).toList();
         }
     }
 

@@ -68,7 +68,8 @@ final class VectorConvBackward {
             expandGradient(ws, g, outChannels, count, y, y == null ? 0 : yOff + outAt, dy, dyOff + outAt, planeStride, top);
             convWeightGradient(ws, dotTile, g, outChannels, count, x, xOff + n0 * g.inputSize(), ws.taps, imageStride, planeStride,
                     top, wideLength(g), dw, dwOff);
-            convBiasGradient(ws.expanded, count, outChannels, imageStride, planeStride, top, wideLength(g), db, dbOff);
+            convBiasGradient(ws.expanded, count, outChannels, imageStride, planeStride, top, wideLength(g), db, dbOff,
+                    ws.lanes);
             if (dx != null) {
                 convInputGradient(ws, g, outChannels, count, shape, vectors, imageStride, dx, dxOff + n0 * g.inputSize());
             }
@@ -77,11 +78,11 @@ final class VectorConvBackward {
 
     // db[o] += sum of the slice's expanded gradient rows of channel o (zeros in the junk columns)
     private static void convBiasGradient(float[] e, int count, int outChannels, int imageStride, int planeStride, int top,
-                                         int len, float[] db, int dbOff) {
+                                         int len, float[] db, int dbOff, float[] lanes) {
         for (int o = 0; o < outChannels; o++) {
             float s = 0f;
             for (int n = 0; n < count; n++) {
-                s += sum(len, e, n * imageStride + o * planeStride + top);
+                s += sum(len, e, n * imageStride + o * planeStride + top, lanes);
             }
             db[dbOff + o] += s;
         }

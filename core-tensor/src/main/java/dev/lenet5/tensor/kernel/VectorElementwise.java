@@ -127,10 +127,10 @@ final class VectorElementwise {
         ScalarKernels.INSTANCE.softmaxRows(rows, cols, x, xOff, y, yOff, ld);
     }
 
-    static void sumRows(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff) {
+    static void sumRows(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff, float[] lanes) {
         // out (rows) += sum over j of x (rows, cols)
         for (int i = 0; i < rows; i++) {
-            out[outOff + i] += sum(cols, x, xOff + i * ldx);
+            out[outOff + i] += sum(cols, x, xOff + i * ldx, lanes);
         }
     }
 
@@ -141,43 +141,45 @@ final class VectorElementwise {
         }
     }
 
-    static float sum(int n, float[] x, int xOff) {
+    static float sum(int n, float[] x, int xOff, float[] lanes) {
         // sum of x (n): 4 accumulators, then a scalar tail; n == 0 creates no vector (see VectorWarmUp)
         if (n <= 0) {
             return 0f;
         }
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int i = 0;
+        // The loaded vector is the receiver, not the accumulator: C2 knows a loaded vector's exact class, and an
+        // accumulator's only from the profile, which a cold loop may lack (then the add is a call, and boxes).
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
-            s0 = s0.add(FloatVector.fromArray(S, x, xOff + i));
-            s1 = s1.add(FloatVector.fromArray(S, x, xOff + i + L));
-            s2 = s2.add(FloatVector.fromArray(S, x, xOff + i + 2 * L));
-            s3 = s3.add(FloatVector.fromArray(S, x, xOff + i + 3 * L));
+            s0 = FloatVector.fromArray(S, x, xOff + i).add(s0);
+            s1 = FloatVector.fromArray(S, x, xOff + i + L).add(s1);
+            s2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).add(s2);
+            s3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).add(s3);
         }
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            s0 = s0.add(FloatVector.fromArray(S, x, xOff + i));
+            s0 = FloatVector.fromArray(S, x, xOff + i).add(s0);
         }
-        float s = sumLanesInOrder(s0.add(s1).add(s2.add(s3)));
+        // The four accumulators lane by lane as (s0 + s1) + (s2 + s3), then the lanes first to last, through lanes
+        // (at least 4 L floats, scratch). Not reduceLanes(ADD): its order is unspecified, and the compiled intrinsic
+        // and the interpreted fallback add in different orders, so a result would depend on how far the JIT had got,
+        // and a resumed run would not reproduce an uninterrupted one bit for bit. Not lane(j) either: where C2 does
+        // not unroll the loop, a lane at a variable index boxes the vector. No add on the accumulators: their exact
+        // class comes only from the profile (stores are hot in every kernel; adds on accumulators are not).
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        float s = 0f;
+        for (int j = 0; j < L; j++) {
+            s += (lanes[j] + lanes[L + j]) + (lanes[2 * L + j] + lanes[3 * L + j]);
+        }
         for (; i < n; i++) {
             s += x[xOff + i];
         }
         return s;
     }
 
-    /**
-     * The lanes of {@code v} added first to last. Not {@code reduceLanes(ADD)}: its order is unspecified, and the
-     * compiled intrinsic and the interpreted fallback add in different orders, so a result would depend on how
-     * far the JIT had got and a resumed run would not reproduce an uninterrupted one bit for bit.
-     */
-    private static float sumLanesInOrder(FloatVector v) {
-        float s = 0;
-        for (int j = 0; j < L; j++) {
-            s += v.lane(j);
-        }
-        return s;
-    }
-
-    static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    static float dot(int n, float[] x, int xOff, float[] y, int yOff, float[] lanes) {
         // x (n) . y (n): 4 FMA accumulators, then a scalar tail; n == 0 creates no vector (see VectorWarmUp)
         if (n <= 0) {
             return 0f;
@@ -193,7 +195,15 @@ final class VectorElementwise {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
         }
-        float s = sumLanesInOrder(s0.add(s1).add(s2.add(s3)));
+        // The lanes in the same fixed order as sum's (see there for why).
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        float s = 0f;
+        for (int j = 0; j < L; j++) {
+            s += (lanes[j] + lanes[L + j]) + (lanes[2 * L + j] + lanes[3 * L + j]);
+        }
         for (; i < n; i++) {
             s += x[xOff + i] * y[yOff + i];
         }

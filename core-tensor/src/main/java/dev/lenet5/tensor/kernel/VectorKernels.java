@@ -209,7 +209,7 @@ final class VectorKernels implements TensorKernels {
 
     @Override
     public void sumRows(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff) {
-        VectorElementwise.sumRows(rows, cols, x, xOff, ldx, out, outOff);
+        VectorElementwise.sumRows(rows, cols, x, xOff, ldx, out, outOff, convWorkspace.get().lanes);
     }
 
     @Override
@@ -219,12 +219,12 @@ final class VectorKernels implements TensorKernels {
 
     @Override
     public float sum(int n, float[] x, int xOff) {
-        return VectorElementwise.sum(n, x, xOff);
+        return VectorElementwise.sum(n, x, xOff, convWorkspace.get().lanes);
     }
 
     @Override
     public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
-        return VectorElementwise.dot(n, x, xOff, y, yOff);
+        return VectorElementwise.dot(n, x, xOff, y, yOff, convWorkspace.get().lanes);
     }
 
     // ---------------------------------------------------------------- vector updates

@@ -141,7 +141,7 @@ final class VectorLowering {
             im2col(g, x, xOff + n * g.inputSize(), ws.cols, 0, pixels);
             gemm.sgemm(false, true, outChannels, patch, pixels, 1f, gy, gyOff, pixels, ws.cols, 0, pixels, 1f,
                     dw, dwOff, patch);
-            sumRows(outChannels, pixels, gy, gyOff, pixels, db, dbOff);
+            sumRows(outChannels, pixels, gy, gyOff, pixels, db, dbOff, ws.lanes);
             if (dx != null) {
                 int dxImage = dxOff + n * g.inputSize();
                 gemm.sgemm(true, false, patch, pixels, outChannels, 1f, w, wOff, patch, gy, gyOff, pixels, 0f,
