@@ -23,8 +23,6 @@ final class VectorConstants {
             VectorShape.forBitSize(SimdWidth.fix(FloatVector.SPECIES_PREFERRED.vectorBitSize())));
     /** Floats per vector. */
     static final int L = S.length();
-    /** Ints in vectors of the same shape (same lane count): the pooling's argmax indices. */
-    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     /** 0, 1, ..., L-1: compared against a scalar it builds lane masks with plain vector instructions. */
     static final float[] LANE_INDEX = laneIndex();
     /** The upper half of the lanes: the pooling's blend of two de-interleaved halves. */
@@ -34,8 +32,6 @@ final class VectorConstants {
     static final VectorShuffle<Float> EVEN_HIGH = pairShuffle(0, 1);
     static final VectorShuffle<Float> ODD_LOW = pairShuffle(1, 0);
     static final VectorShuffle<Float> ODD_HIGH = pairShuffle(1, 1);
-    /** 0, 2, 4, ...: lane j's offset in a pair of vectors. */
-    static final int[] TWICE_LANE = twiceLane();
 
     private VectorConstants() {
     }
@@ -59,14 +55,6 @@ final class VectorConstants {
             index[j] = (2 * j + parity - source * L) & (L - 1);
         }
         return VectorShuffle.fromArray(S, index, 0);
-    }
-
-    private static int[] twiceLane() {
-        int[] twice = new int[L];
-        for (int j = 0; j < L; j++) {
-            twice[j] = 2 * j;
-        }
-        return twice;
     }
 
     private static float[] laneIndex() {

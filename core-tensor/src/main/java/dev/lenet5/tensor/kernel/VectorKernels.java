@@ -192,7 +192,8 @@ final class VectorKernels implements TensorKernels {
     @Override
     public void maxPoolForward(int planes, int height, int width, int kernel, int stride,
                                float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
-        VectorPooling.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff);
+        VectorPooling.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff,
+                convWorkspace.get().lanes);
     }
 
     @Override

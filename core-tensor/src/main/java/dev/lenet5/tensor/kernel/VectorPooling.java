@@ -2,16 +2,13 @@ package dev.lenet5.tensor.kernel;
 
 import static dev.lenet5.tensor.kernel.VectorConstants.EVEN_HIGH;
 import static dev.lenet5.tensor.kernel.VectorConstants.EVEN_LOW;
-import static dev.lenet5.tensor.kernel.VectorConstants.I;
 import static dev.lenet5.tensor.kernel.VectorConstants.L;
 import static dev.lenet5.tensor.kernel.VectorConstants.ODD_HIGH;
 import static dev.lenet5.tensor.kernel.VectorConstants.ODD_LOW;
 import static dev.lenet5.tensor.kernel.VectorConstants.S;
-import static dev.lenet5.tensor.kernel.VectorConstants.TWICE_LANE;
 import static dev.lenet5.tensor.kernel.VectorConstants.UPPER_HALF;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -32,17 +29,17 @@ final class VectorPooling {
      * of the pooling. Other windows use the reference.
      */
     static void maxPoolForward(int planes, int height, int width, int kernel, int stride,
-                               float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+                               float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff, float[] lanes) {
         if (kernel != 2 || stride != 2) {
             ScalarKernels.INSTANCE.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff);
             return;
         }
-        maxPool2x2(planes, height, width, x, xOff, y, yOff, argmax, argOff);
+        maxPool2x2(planes, height, width, x, xOff, y, yOff, argmax, argOff, lanes);
     }
 
     // x: (planes, H, W) → y, argmax: (planes, H/2, W/2); one loop nest, so the shuffles and masks stay in registers
     static void maxPool2x2(int planes, int height, int width, float[] x, int xOff,
-                                   float[] y, int yOff, int[] argmax, int argOff) {
+                           float[] y, int yOff, int[] argmax, int argOff, float[] lanes) {
         int oh = height / 2;
         int ow = width / 2;
         int outEnd = planes * oh * ow;   // relative to yOff and argOff
@@ -71,25 +68,29 @@ final class VectorPooling {
                     FloatVector p11 = lo.rearrange(ODD_LOW).blend(hi.rearrange(ODD_HIGH), UPPER_HALF);
                     // window order (0,0), (0,1), (1,0), (1,1); take v when v > max, or v is NaN and max is not
                     // (NaN tested as x != x: test(IS_NAN) and andNot are not compiled to vector code on JDK 17)
-                    // loaded here, not once before the loops: a vector live across the loop nest was boxed once
-                    // per call (-prof gc: 80 B per call at batch 120)
-                    IntVector first = IntVector.fromArray(I, TWICE_LANE, 0).add(t);
                     FloatVector max = p00;
-                    IntVector best = first;
+                    FloatVector offset = FloatVector.zero(S);   // the winner's place in its window, as a float
                     VectorMask<Float> take = p01.compare(VectorOperators.GT, max)
                             .or(p01.compare(VectorOperators.NE, p01).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p01, take);
-                    best = best.blend(first.add(1), take.cast(I));
+                    offset = offset.blend(FloatVector.broadcast(S, 1), take);
                     take = p10.compare(VectorOperators.GT, max)
                             .or(p10.compare(VectorOperators.NE, p10).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p10, take);
-                    best = best.blend(first.add(width), take.cast(I));
+                    offset = offset.blend(FloatVector.broadcast(S, width), take);
                     take = p11.compare(VectorOperators.GT, max)
                             .or(p11.compare(VectorOperators.NE, p11).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p11, take);
-                    best = best.blend(first.add(width + 1), take.cast(I));
+                    offset = offset.blend(FloatVector.broadcast(S, width + 1), take);
                     max.intoArray(y, yOff + out + at);
-                    best.intoArray(argmax, argOff + out + at);
+                    // The indices leave through a float scratch and a scalar loop rather than as an IntVector:
+                    // on JDK 17 C2 binds IntVector's methods to the vector class only through their own type
+                    // profiles, which only this kernel would feed, and without them it boxed every vector.
+                    offset.intoArray(lanes, 0);
+                    int a = argOff + out + at;
+                    for (int j = 0; j < L; j++) {
+                        argmax[a + j] = t + 2 * j + (int) lanes[j];
+                    }
                 }
             }
         }
