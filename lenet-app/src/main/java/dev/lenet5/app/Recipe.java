@@ -7,13 +7,17 @@ import java.util.Map;
 /**
  * Named sets of training options. {@code seed} is the seed write-up's run (the defaults); {@code best} is the
  * most accurate setting found by validation accuracy on the 6,000 held-out images (the test set chose nothing):
- * affine augmentation, 30 epochs, cosine decay from a learning rate of 2e-3. Options given on the command
- * line override a recipe's.
+ * affine augmentation, 30 epochs, cosine decay from a learning rate of 2e-3; {@code fast} reaches 99% test accuracy in
+ * the fewest seconds we found: 3 epochs in batches of 60 with a one-cycle learning rate peaking at 4e-3, label
+ * smoothing 0.1 and a shorter weight average (0.995), chosen the same way. Options given on the command line
+ * override a recipe's.
  */
 enum Recipe {
 
     SEED(Map.of()),
-    BEST(ordered("--augment", "affine", "--epochs", 30, "--schedule", "cosine", "--lr", 2e-3));
+    BEST(ordered("--augment", "affine", "--epochs", 30, "--schedule", "cosine", "--lr", 2e-3)),
+    FAST(ordered("--epochs", 3, "--batch-size", 60, "--schedule", "onecycle", "--lr", 4e-3, "--label-smoothing", 0.1,
+            "--ema", 0.995));
 
     private final Map<String, Object> options;
 
@@ -37,7 +41,7 @@ enum Recipe {
                 return r;
             }
         }
-        throw new IllegalArgumentException("--recipe must be seed or best, got '" + name + "'");
+        throw new IllegalArgumentException("--recipe must be seed, best or fast, got '" + name + "'");
     }
 
     private static Map<String, Object> ordered(Object... pairs) {

@@ -25,7 +25,7 @@ class RecipeTest {
         assertEquals(Recipe.BEST, Recipe.parse("BEST"));
         assertEquals(Recipe.SEED, Recipe.parse(" seed "));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipe.parse("fastest"));
-        assertEquals("--recipe must be seed or best, got 'fastest'", e.getMessage());
+        assertEquals("--recipe must be seed, best or fast, got 'fastest'", e.getMessage());
     }
 
     @Test
@@ -61,6 +61,23 @@ class RecipeTest {
     }
 
     @Test
+    void fastSetsItsOptions() throws IOException {
+        Path out = tmp.resolve("fast");
+        AppRun run = AppRun.of("train", "--recipe", "fast", "--epochs", "1", "--train-images", "240", "--val-images",
+                "120", "--test-images", "120", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("recipe fast: --batch-size 60 --schedule onecycle --lr 0.004"
+                + " --label-smoothing 0.1 --ema 0.995\n"), run::toString);
+        TrainConfig config = TrainConfig.fromCheckpoint(out.resolve(Trainer.CHECKPOINT_FILE));
+        assertEquals(60, config.batchSize());
+        assertEquals("onecycle", config.schedule());
+        assertEquals(4e-3, config.lr());
+        assertEquals(0.1, config.labelSmoothing());
+        assertEquals(0.995, config.ema());
+        assertEquals(1, config.epochs(), "the command line's --epochs overrides the recipe's 3");
+    }
+
+    @Test
     void theSeedRecipeChangesNothingAndSaysNothing() {
         AppRun run = AppRun.of("train", "--recipe", "seed", "--epochs", "1", "--train-images", "120", "--val-images",
                 "120", "--test-images", "120", "--out", tmp.resolve("seed").toString());
@@ -72,6 +89,6 @@ class RecipeTest {
     void anUnknownRecipeIsAUsageError() {
         AppRun run = AppRun.of("train", "--recipe", "fastest", "--out", tmp.resolve("never").toString());
         assertEquals(2, run.exitCode(), run::toString);
-        assertTrue(run.err().contains("--recipe must be seed or best, got 'fastest'"), run::toString);
+        assertTrue(run.err().contains("--recipe must be seed, best or fast, got 'fastest'"), run::toString);
     }
 }
