@@ -181,11 +181,11 @@ public final class PeerColdStart {
 
     /** What PyTorch's side needs of a run's settings, read from the checkpoint our train wrote. */
     record Settings(int epochs, int batchSize, double lr, String schedule, long seed, int trainImages, int valImages,
-                    int testImages, String augment, double ema) {
+                    int testImages, String augment, double ema, double labelSmoothing) {
 
         /**
          * @throws UsageException naming the setting this side cannot reproduce (another optimiser, warm-up, weight
-         *                        decay, label smoothing, a step schedule)
+         *                        decay, a step schedule)
          */
         static Settings of(Map<String, String> s, Path from) {
             try {
@@ -193,7 +193,7 @@ public final class PeerColdStart {
                     throw new UsageException(from + ": the PyTorch side trains with Adam only, the run used "
                             + get(s, "optimizer", from));
                 }
-                for (String zero : List.of("warmup_epochs", "weight_decay", "label_smoothing")) {
+                for (String zero : List.of("warmup_epochs", "weight_decay")) {
                     if (Double.parseDouble(get(s, zero, from)) != 0) {
                         throw new UsageException(from + ": the PyTorch side trains without " + zero + ", the run has "
                                 + get(s, zero, from));
@@ -208,7 +208,7 @@ public final class PeerColdStart {
                         Double.parseDouble(get(s, "lr", from)), schedule, Long.parseLong(get(s, "seed", from)),
                         Integer.parseInt(get(s, "train_images", from)), Integer.parseInt(get(s, "val_images", from)),
                         Integer.parseInt(get(s, "test_images", from)), get(s, "augment", from),
-                        Double.parseDouble(get(s, "ema", from)));
+                        Double.parseDouble(get(s, "ema", from)), Double.parseDouble(get(s, "label_smoothing", from)));
             } catch (NumberFormatException e) {
                 throw new UsageException(from + ": a malformed training setting: " + e.getMessage());
             }
@@ -252,7 +252,7 @@ public final class PeerColdStart {
         long steps = (long) s.epochs() * trainBatches.batchesPerEpoch();
         // DJL numbers Adam's updates from 1; the schedule's steps count from 0.
         Tracker rate = update -> (float) learningRate(s.schedule(), s.lr(), update - 1, steps);
-        try (PeerLeNet net = new PeerLeNet(rate, s.batchSize())) {
+        try (PeerLeNet net = new PeerLeNet(rate, s.batchSize(), s.labelSmoothing())) {
             net.copyWeightsFrom(new LeNet5(ScalarKernels.INSTANCE, s.seed()));   // our initial weights for this seed
             double trainSeconds = 0;
             long images = 0;

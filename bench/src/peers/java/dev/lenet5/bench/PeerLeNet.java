@@ -25,6 +25,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
@@ -58,6 +59,8 @@ final class PeerLeNet implements AutoCloseable {
 
     final NDManager manager;
     final Model model;
+    private final double labelSmoothing;
+    private final Loss evaluationLoss = Loss.softmaxCrossEntropyLoss();
     final Trainer trainer;
 
     /**
@@ -67,10 +70,24 @@ final class PeerLeNet implements AutoCloseable {
      * @param batch        the batch size the parameters are first shaped for
      */
     PeerLeNet(Tracker learningRate, int batch) {
+        this(learningRate, batch, 0);
+    }
+
+    /**
+     * As {@link #PeerLeNet(Tracker, int)}, training on labels smoothed by {@code labelSmoothing}: the one-hot target
+     * mixed with the uniform one, (1 - eps) onehot + eps / 10, which is what PyTorch's
+     * {@code CrossEntropyLoss(label_smoothing=eps)} and our training loss compute. Evaluation stays plain
+     * cross-entropy.
+     */
+    PeerLeNet(Tracker learningRate, int batch, double labelSmoothing) {
+        this.labelSmoothing = labelSmoothing;
         manager = NDManager.newBaseManager(Device.cpu(), ENGINE);
         model = Model.newInstance("lenet5", Device.cpu(), ENGINE);
         model.setBlock(lenet5());
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        // sparse labels (class numbers) without smoothing; dense target rows with it
+        Loss trainingLoss = labelSmoothing == 0 ? Loss.softmaxCrossEntropyLoss()
+                : new SoftmaxCrossEntropyLoss("SoftmaxCrossEntropyLoss", 1, -1, false, true);
+        DefaultTrainingConfig config = new DefaultTrainingConfig(trainingLoss)
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate).build());
         trainer = model.newTrainer(config);
         trainer.initialize(new Shape(batch, 1, LeNet5.HEIGHT, LeNet5.WIDTH));
@@ -170,7 +187,7 @@ final class PeerLeNet implements AutoCloseable {
             labels.tempAttach(scope);
             float loss;
             try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList target = new NDList(labels);
+                NDList target = new NDList(labelSmoothing == 0 ? labels : smoothed(labels));
                 NDArray lossValue = trainer.getLoss().evaluate(target, trainer.forward(new NDList(images), target));
                 collector.backward(lossValue);
                 loss = lossValue.getFloat();
@@ -178,6 +195,12 @@ final class PeerLeNet implements AutoCloseable {
             trainer.step();
             return loss;
         }
+    }
+
+    /** Class numbers as smoothed target rows, (1 - eps) onehot + eps / 10. */
+    private NDArray smoothed(NDArray labels) {
+        return labels.toType(DataType.INT32, false).oneHot(LeNet5.CLASSES)
+                .mul((float) (1 - labelSmoothing)).add((float) (labelSmoothing / LeNet5.CLASSES));
     }
 
     /** One training step on the batch the iterator stands on (its floats copied into the engine). */
@@ -204,7 +227,7 @@ final class PeerLeNet implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray labels = labels(scope, batches.labels(), n);
             NDArray logits = trainer.evaluate(new NDList(images(scope, batches.images(), n))).singletonOrThrow();
-            double meanLoss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits)).getFloat();
+            double meanLoss = evaluationLoss.evaluate(new NDList(labels), new NDList(logits)).getFloat();
             NDArray hits = logits.argMax(1).toType(DataType.FLOAT32, false).eq(labels);
             return new Pass(meanLoss * n, hits.toType(DataType.INT64, false).sum().getLong(), n);
         }
