@@ -225,7 +225,7 @@ public final class Trainer {
 
     /** The model file: the weights the run reports (the average when it keeps one) after {@code epoch}. */
     private void saveModel(LeNet5 model, WeightAverage average, int epoch) throws IOException {
-        Map<String, String> meta = Map.of("epoch", Integer.toString(epoch), "format", "pytorch-state-dict",
+        Map<String, String> meta = Map.of("epoch", Integer.toString(epoch),
                 "network", "lenet5", "weights", average == null ? "last step" : "average, decay " + config.ema());
         if (average == null) {
             StateDict.save(out.resolve(MODEL_FILE), model.parameters(), meta);
