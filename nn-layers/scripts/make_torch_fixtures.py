@@ -16,6 +16,8 @@ Files (all written by safetensors.torch.save_file, with metadata {"format": "pt"
                                        at random plus edge cases, F32 specials, a 0-d and an empty tensor
   logits.safetensors                   the first 4 MNIST test images and each model's logits (computed in float64
                                        from the float32 values PyTorch converts each file's tensors to)
+  SafeTensorsFuzzTestInputs/fileBytes/torch-f16-bf16-f64
+                                       a few bytes of each converted type, a seed for the safetensors fuzz harness
   expected.json                        per file and tensor: dtype, shape, the SHA-256 of the float32 values
                                        PyTorch's Tensor.float() gives (little-endian, NaNs as 0x7fc00000) and a
                                        few of those values as bit patterns; the versions that wrote them
@@ -36,7 +38,9 @@ from safetensors.torch import load_file, save_file
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lenet5_torch import LeNet5, mnist_test_images  # noqa: E402
 
-OUT = pathlib.Path(__file__).resolve().parents[1] / "src" / "test" / "resources" / "torch"
+RESOURCES = pathlib.Path(__file__).resolve().parents[1] / "src" / "test" / "resources"
+OUT = RESOURCES / "torch"
+FUZZ_SEEDS = RESOURCES / "dev" / "lenet5" / "nn" / "io" / "SafeTensorsFuzzTestInputs" / "fileBytes"
 META = {"format": "pt"}
 CANONICAL_NAN = np.uint32(0x7FC00000)
 
@@ -106,6 +110,7 @@ def conversion_cases():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(OUT), help="directory to write into (default: the test resources)")
+    parser.add_argument("--fuzz-seeds", default=str(FUZZ_SEEDS), help="where the fuzz seed goes")
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -137,6 +142,12 @@ def main():
             logits[f"logits.{key}"] = reference(images.double()).float()
     save_file(logits, str(out / "logits.safetensors"), metadata=META)
     (out / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
+
+    seed = pathlib.Path(args.fuzz_seeds) / "torch-f16-bf16-f64"
+    seed.parent.mkdir(parents=True, exist_ok=True)
+    save_file({"h": torch.tensor([1.0, -0.0, 6.1e-5], dtype=torch.float16),
+               "b": torch.tensor([3.0, float("inf")], dtype=torch.bfloat16),
+               "d": torch.tensor([0.1, 1e-46], dtype=torch.float64)}, str(seed), metadata=META)
     for f in sorted(out.iterdir()):
         print(f"{f.name}: {f.stat().st_size} bytes")
 
