@@ -249,8 +249,8 @@ public final class Trainer {
      * provenance; {@code test} (the test set's evaluation, after the last epoch) adds the test accuracy.
      */
     private void saveModel(LeNet5 model, WeightAverage average, int epoch, Evaluation test) throws IOException {
-        Map<String, String> meta = new LinkedHashMap<>(Map.of("epoch", Integer.toString(epoch), "format",
-                "pytorch-state-dict", "network", "lenet5", "weights",
+        Map<String, String> meta = new LinkedHashMap<>(Map.of("epoch", Integer.toString(epoch),
+                "network", "lenet5", "weights",
                 average == null ? "last step" : "average, decay " + config.ema()));
         meta.putAll(ModelProvenance.of(config, recipe, program, datasetName, test));
         if (average == null) {

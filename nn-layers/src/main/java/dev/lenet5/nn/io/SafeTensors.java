@@ -28,7 +28,9 @@ import java.util.TreeMap;
  * relative to the data section) plus an optional {@code "__metadata__"} string map, then the raw little-endian
  * data.
  *
- * <p>Only {@code F32} is supported. The reader trusts nothing in the file: the header length is checked
+ * <p>The writer writes {@code F32}. The reader also accepts {@code F64}, {@code F16} and {@code BF16}, converted to
+ * float32 as PyTorch's {@code Tensor.float()} converts them, so files that {@code safetensors.torch.save_file}
+ * writes from a model in another precision load as well. The reader trusts nothing in the file: the header length is checked
  * against the file size and a cap before anything is allocated, the JSON is parsed strictly, and every
  * tensor's offsets must be in range, match its shape, and tile the data section exactly (no overlap, no gap,
  * as the reference implementation requires). The writer goes through {@link AtomicFiles}, so a crash never
@@ -39,7 +41,6 @@ public final class SafeTensors {
     /** The reference implementation's cap on the header, which keeps a corrupt length from allocating gigabytes. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
     public static final String METADATA_KEY = "__metadata__";
-    private static final String F32 = "F32";
 
     private SafeTensors() {
     }
@@ -117,7 +118,7 @@ public final class SafeTensors {
             }
             Tensor t = Objects.requireNonNull(e.getValue(), name);
             long end = offset + 4L * t.size();
-            json.append(sep).append(Json.quote(name)).append(":{\"dtype\":\"").append(F32).append("\",\"shape\":[");
+            json.append(sep).append(Json.quote(name)).append(":{\"dtype\":\"").append(DType.F32).append("\",\"shape\":[");
             int[] shape = t.shape();
             for (int i = 0; i < shape.length; i++) {
                 json.append(i == 0 ? "" : ",").append(shape[i]);
@@ -168,8 +169,8 @@ public final class SafeTensors {
     /**
      * Reads every tensor and the metadata of {@code file}.
      *
-     * @throws SafeTensorsException if the file is not a valid safetensors file of F32 tensors; the message
-     *                              names the file and the problem
+     * @throws SafeTensorsException if the file is not a valid safetensors file of F32, F64, F16 or BF16 tensors;
+     *                              the message names the file and the problem
      */
     public static Contents read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -213,20 +214,21 @@ public final class SafeTensors {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry e : header.entries) {
                 float[] data = new float[Math.toIntExact(e.elements)];
-                readFloats(ch, dataStart + e.begin, data, file);
+                readFloats(ch, dataStart + e.begin, e.dtype, data, file);
                 tensors.put(e.name, new Tensor(e.shape, data));
             }
             return new Contents(tensors, header.metadata);
         }
     }
 
-    private static void readFloats(FileChannel ch, long position, float[] out, Path file) throws IOException {
+    private static void readFloats(FileChannel ch, long position, DType dtype, float[] out, Path file)
+            throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < out.length; ) {
-            int n = Math.min(chunk.capacity() / 4, out.length - i);
-            chunk.clear().limit(4 * n);
-            readFully(ch, chunk, position + 4L * i, file);
-            chunk.flip().asFloatBuffer().get(out, i, n);
+            int n = Math.min(chunk.capacity() / dtype.bytes, out.length - i);
+            chunk.clear().limit(dtype.bytes * n);
+            readFully(ch, chunk, position + (long) dtype.bytes * i, file);
+            dtype.toFloats(chunk.flip(), out, i, n);
             i += n;
         }
     }
@@ -246,7 +248,7 @@ public final class SafeTensors {
         return new SafeTensorsException(file + ": not a valid safetensors file: " + problem);
     }
 
-    private record Entry(String name, int[] shape, long elements, long begin, long end) {
+    private record Entry(String name, DType dtype, int[] shape, long elements, long begin, long end) {
     }
 
     /** The validated header: entries in header order, metadata. */
@@ -300,8 +302,9 @@ public final class SafeTensors {
             if (!(dtype instanceof String d)) {
                 throw corrupt(file, where + " has no \"dtype\" string");
             }
-            if (!d.equals(F32)) {
-                throw corrupt(file, where + " has dtype " + d + "; only F32 is supported");
+            DType type = DType.of(d);
+            if (type == null) {
+                throw corrupt(file, where + " has dtype " + d + "; only " + DType.SUPPORTED + " are supported");
             }
             List<Long> shapeList = integers(fields.get("shape"), where + " \"shape\"", -1, file);
             int[] shape = new int[shapeList.size()];
@@ -323,11 +326,11 @@ public final class SafeTensors {
             if (end < begin) {
                 throw corrupt(file, where + " has data_offsets " + offsets + " that end before they begin");
             }
-            if (end - begin != 4 * elements) {
-                throw corrupt(file, where + " has shape " + Arrays.toString(shape) + " (" + 4 * elements
-                        + " bytes of F32) but data_offsets " + offsets + " span " + (end - begin) + " bytes");
+            if (end - begin != type.bytes * elements) {
+                throw corrupt(file, where + " has shape " + Arrays.toString(shape) + " (" + type.bytes * elements
+                        + " bytes of " + type + ") but data_offsets " + offsets + " span " + (end - begin) + " bytes");
             }
-            return new Entry(name, shape, elements, begin, end);
+            return new Entry(name, type, shape, elements, begin, end);
         }
 
         /** A JSON array of non-negative integers (of the given length, or any when -1). */

@@ -6,15 +6,27 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A model's parameters as a PyTorch-style state_dict in a safetensors file: one F32 tensor per parameter,
- * named and shaped like the parameter ({@code conv1.weight [6,1,5,5]}, ...), so PyTorch can load it directly.
+ * named and shaped like the parameter ({@code conv1.weight [6,1,5,5]}, ...), so PyTorch can load it directly
+ * with {@code safetensors.torch.load_file} and {@code load_state_dict(strict=True)}. Files saved from PyTorch
+ * load here too, including a wrapped model's ({@code module.conv1.weight}, ...).
  */
 public final class StateDict {
+
+    /** The metadata key and value that {@code safetensors.torch.save_file} and this class write. */
+    public static final String FORMAT_KEY = "format";
+    public static final String FORMAT = "pt";
+    /**
+     * The prefix {@code torch.nn.DataParallel} and {@code DistributedDataParallel} give every name of the model
+     * they wrap; a file whose names all carry it loads as the unwrapped model.
+     */
+    public static final String WRAPPER_PREFIX = "module.";
 
     private StateDict() {
     }
@@ -30,9 +42,15 @@ public final class StateDict {
         return out;
     }
 
-    /** Writes the parameters (and optional metadata) to {@code file} atomically. */
+    /**
+     * Writes the parameters and {@code metadata} to {@code file} atomically, with {@code "format": "pt"} in the
+     * metadata as PyTorch's safetensors files have it (replacing any other {@code format} entry: tools of that
+     * ecosystem read the key as the tensors' framework).
+     */
     public static void save(Path file, List<Parameter> parameters, Map<String, String> metadata) throws IOException {
-        SafeTensors.write(file, tensors(parameters), metadata);
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put(FORMAT_KEY, FORMAT);
+        SafeTensors.write(file, tensors(parameters), meta);
     }
 
     /**
@@ -55,21 +73,25 @@ public final class StateDict {
     /**
      * Copies named tensors into the parameters after checking that every parameter has a tensor of its shape
      * and, unless {@code allowExtra}, that there are no other tensors (a checkpoint that also holds optimiser
-     * state passes {@code true}). Nothing is changed unless everything matches.
+     * state passes {@code true}). When every name starts with {@link #WRAPPER_PREFIX} the prefix is ignored.
+     * Nothing is changed unless everything matches.
      *
-     * @throws IllegalArgumentException listing the missing, extra and misshapen tensors by name
+     * @throws IllegalArgumentException listing the missing, extra and misshapen tensors by name, as the tensors
+     *                                  are named (with the prefix, if they have it)
      */
     public static void assign(Map<String, Tensor> tensors, List<Parameter> parameters, boolean allowExtra) {
+        String prefix = wrapperPrefix(tensors.keySet());
         List<String> missing = new ArrayList<>();
         List<String> misshapen = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Parameter p : parameters) {
-            names.add(p.name());
-            Tensor t = tensors.get(p.name());
+            String name = prefix + p.name();
+            names.add(name);
+            Tensor t = tensors.get(name);
             if (t == null) {
-                missing.add(p.name());
+                missing.add(name);
             } else if (!Arrays.equals(t.shape(), p.shape())) {
-                misshapen.add(p.name() + " has shape " + Arrays.toString(t.shape()) + ", expected "
+                misshapen.add(name + " has shape " + Arrays.toString(t.shape()) + ", expected "
                         + Arrays.toString(p.shape()));
             }
         }
@@ -93,8 +115,21 @@ public final class StateDict {
             throw new IllegalArgumentException("the tensors do not match the model: " + String.join("; ", problems));
         }
         for (Parameter p : parameters) {
-            float[] src = tensors.get(p.name()).data();
+            float[] src = tensors.get(prefix + p.name()).data();
             System.arraycopy(src, 0, p.data(), 0, src.length);
         }
+    }
+
+    /** {@link #WRAPPER_PREFIX} if every name carries it, else the empty prefix. */
+    private static String wrapperPrefix(Collection<String> names) {
+        if (names.isEmpty()) {
+            return "";
+        }
+        for (String name : names) {
+            if (!name.startsWith(WRAPPER_PREFIX)) {
+                return "";
+            }
+        }
+        return WRAPPER_PREFIX;
     }
 }

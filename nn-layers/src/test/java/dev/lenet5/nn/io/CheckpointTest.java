@@ -131,10 +131,10 @@ class CheckpointTest {
     void aModelFileOrAnotherOptimisersCheckpointIsRefusedByName() throws IOException {
         Run run = Run.trained(1);
         Path model = dir.resolve("model.safetensors");
-        StateDict.save(model, run.model().parameters(), Map.of("format", "pytorch-state-dict"));
+        StateDict.save(model, run.model().parameters(), Map.of());
         assertFalse(Checkpoint.isCheckpoint(SafeTensors.read(model).metadata()));
         SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> Checkpoint.peek(model));
-        assertEquals(model + ": not a training checkpoint of this program (format pytorch-state-dict, expected "
+        assertEquals(model + ": not a training checkpoint of this program (format pt, expected "
                 + Checkpoint.FORMAT + ")", e.getMessage());
 
         Path sgdFile = dir.resolve("sgd.safetensors");

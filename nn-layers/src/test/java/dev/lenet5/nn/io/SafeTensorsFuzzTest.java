@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Jazzer harnesses for {@link SafeTensors#read}. The only exception the reader may throw for a bad file is
  * {@link SafeTensorsException}; anything else escaping (a RuntimeException, an OutOfMemoryError in the
  * harness's small heap) is a finding. A file the reader accepts must survive a round trip through the
- * writer unchanged, so the reader never accepts what the writer cannot produce.
+ * writer unchanged (as float32, which F16, BF16 and F64 tensors become on reading), so the reader never accepts
+ * what the writer cannot produce.
  *
  * <p>Seeds and past findings: {@code src/test/resources/dev/lenet5/nn/io/SafeTensorsFuzzTestInputs/<method>/}.
  */

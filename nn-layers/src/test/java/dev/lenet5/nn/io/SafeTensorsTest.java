@@ -180,7 +180,9 @@ class SafeTensorsTest {
 
     @Test
     void rejectsTensorsThatDoNotDescribeTheData() throws IOException {
-        assertRejected(raw("{" + t("a", "F16", "[2]", 0, 4) + "}", 4), "tensor 'a' has dtype F16; only F32");
+        assertRejected(raw("{" + t("a", "I64", "[2]", 0, 16) + "}", 16),
+                "tensor 'a' has dtype I64; only F32, F64, F16 and BF16 are supported");
+        assertRejected(raw("{" + t("a", "F16", "[3]", 0, 8) + "}", 8), "shape [3] (6 bytes of F16)");
         assertRejected(raw("{" + t("a", "F32", "[3]", 0, 8) + "}", 8), "shape [3] (12 bytes of F32)");
         assertRejected(raw("{" + t("a", "F32", "[2,-1]", 0, 8) + "}", 8), "negative");
         assertRejected(raw("{" + t("a", "F32", "[1.5]", 0, 8) + "}", 8), "must hold integers");

@@ -34,7 +34,7 @@ class StateDictTest {
         assertArrayEquals(new int[] {16, 6, 5, 5}, raw.tensor("conv2.weight").shape());
 
         Map<String, String> metadata = StateDict.load(file, b.parameters());
-        assertEquals(Map.of("epoch", "4"), metadata);
+        assertEquals(Map.of("epoch", "4", "format", "pt"), metadata, "the caller's metadata and PyTorch's format tag");
         for (int i = 0; i < 10; i++) {
             assertArrayEquals(a.parameters().get(i).data(), b.parameters().get(i).data());
         }
