@@ -169,12 +169,18 @@ final class VectorElementwise {
         s1.intoArray(lanes, L);
         s2.intoArray(lanes, 2 * L);
         s3.intoArray(lanes, 3 * L);
+        float s = addLanes(lanes);
+        for (; i < n; i++) {
+            s += x[xOff + i];
+        }
+        return s;
+    }
+
+    /** Four vectors' lanes stored one after another, added lane by lane as (s0 + s1) + (s2 + s3), first lane first. */
+    private static float addLanes(float[] lanes) {
         float s = 0f;
         for (int j = 0; j < L; j++) {
             s += (lanes[j] + lanes[L + j]) + (lanes[2 * L + j] + lanes[3 * L + j]);
-        }
-        for (; i < n; i++) {
-            s += x[xOff + i];
         }
         return s;
     }
@@ -200,10 +206,7 @@ final class VectorElementwise {
         s1.intoArray(lanes, L);
         s2.intoArray(lanes, 2 * L);
         s3.intoArray(lanes, 3 * L);
-        float s = 0f;
-        for (int j = 0; j < L; j++) {
-            s += (lanes[j] + lanes[L + j]) + (lanes[2 * L + j] + lanes[3 * L + j]);
-        }
+        float s = addLanes(lanes);
         for (; i < n; i++) {
             s += x[xOff + i] * y[yOff + i];
         }
