@@ -119,7 +119,8 @@ public final class DigitServer implements AutoCloseable {
     private static ThreadFactory daemonThreads() {
         AtomicInteger count = new AtomicInteger();
         return task -> {
-            Thread t = new Thread(task, "serve-" + count.incrementAndGet());
+            // A worker reads and writes streams and calls the classifier: a small stack is plenty, so many are cheap.
+            Thread t = new Thread(null, task, "serve-" + count.incrementAndGet(), 512 << 10);
             t.setDaemon(true);
             return t;
         };

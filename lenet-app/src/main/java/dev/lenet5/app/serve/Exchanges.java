@@ -3,9 +3,7 @@ package dev.lenet5.app.serve;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Locale;
 import java.util.Set;
 
 /** What every handler does with an exchange: check the method, read a bounded body, answer with JSON. */
@@ -34,34 +32,6 @@ final class Exchanges {
         java.util.TreeSet<String> all = new java.util.TreeSet<>(allowed);
         all.add("HEAD");
         return all;
-    }
-
-    /**
-     * The request body, at most {@code limit} bytes. A declared length over the limit is refused before a byte is
-     * read; a body that arrives without one (chunked) is read to at most one byte past the limit, so a client can
-     * never make the server hold more than the limit.
-     */
-    static byte[] readBody(HttpExchange exchange, int limit) throws IOException, HttpProblem {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            // The server has already checked that it is a non-negative number.
-            long length = Long.parseLong(declared.trim());
-            if (length > limit) {
-                throw tooLarge(limit);
-            }
-        }
-        // Not closed here: closing drains what is left, which for a body over the limit is the client's to waste.
-        InputStream in = exchange.getRequestBody();
-        byte[] body = in.readNBytes(limit + 1);
-        if (body.length > limit) {
-            throw tooLarge(limit);
-        }
-        return body;
-    }
-
-    private static HttpProblem tooLarge(int limit) {
-        return new HttpProblem(413, String.format(Locale.ROOT, "the request body is more than the limit of %,d bytes",
-                limit));
     }
 
     static void sendJson(HttpExchange exchange, int status, byte[] json) throws IOException {

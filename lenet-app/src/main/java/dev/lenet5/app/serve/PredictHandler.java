@@ -25,17 +25,24 @@ final class PredictHandler {
     private final DigitClassifier classifier;
     private final ServeLimits limits;
     private final Semaphore computeSlots;
+    private final BodyBudget bodies;
 
     PredictHandler(DigitClassifier classifier, ServeLimits limits) {
         this.classifier = classifier;
         this.limits = limits;
         this.computeSlots = new Semaphore(limits.computeSlots(), true);
+        this.bodies = new BodyBudget(limits.bodyBudgetBytes(), limits.maxBodyBytes(), limits.requestTimeoutSeconds());
     }
 
     void handle(HttpExchange exchange) throws IOException, HttpProblem {
         Exchanges.requireMethod(exchange, Set.of("POST"));
         boolean layers = layers(exchange.getRequestURI().getRawQuery());
-        byte[] body = Exchanges.readBody(exchange, limits.maxBodyBytes());
+        try (BodyBudget.Body received = bodies.read(exchange)) {
+            answer(exchange, received.bytes(), layers);
+        }
+    }
+
+    private void answer(HttpExchange exchange, byte[] body, boolean layers) throws IOException, HttpProblem {
         if (body.length == 0) {
             throw new HttpProblem(400, "the request body is empty; send a PNG or JPEG image, or a JSON array of "
                     + PixelArray.VALUES + " pixel values");
