@@ -6,6 +6,7 @@ import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageSet;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
+import dev.lenet5.nn.io.ModelFile;
 import dev.lenet5.tensor.kernel.ConvAlgorithm;
 import dev.lenet5.tensor.kernel.JitWarmUp;
 import dev.lenet5.tensor.kernel.TensorKernels;
@@ -64,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ImageSet test;
         // C2 compiles the forward pass's vector kernels while the model and the test images load.
         try (JitWarmUp warmUp = JitWarmUp.start(kernels, JitWarmUp.Work.INFERENCE)) {
-            network = ModelFile.load(model, kernels);
+            network = ModelFile.load(model, kernels).network();
             test = data.loadTest();
             JitWait.report(warmUp, stdout::println);
         }

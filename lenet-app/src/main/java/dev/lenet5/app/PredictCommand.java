@@ -1,11 +1,12 @@
 package dev.lenet5.app;
 
-import dev.lenet5.app.image.DigitImages;
-import dev.lenet5.app.image.DigitPreprocessor;
-import dev.lenet5.nn.LeNet5;
+import dev.lenet5.nn.classify.DigitClassifier;
+import dev.lenet5.nn.classify.DigitImages;
+import dev.lenet5.nn.classify.Prediction;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,23 +42,18 @@ final class PredictCommand implements Callable<Integer> {
         TensorKernels kernels = Errors.usage(spec, runtime::kernels);
         PrintWriter stdout = spec.commandLine().getOut();
         // Read every image before loading the model, so a bad file is reported before any work.
-        float[] batch = new float[images.size() * LeNet5.INPUT_SIZE];
-        for (int i = 0; i < images.size(); i++) {
-            float[] digit = DigitPreprocessor.pad(DigitImages.prepare(images.get(i)), DigitPreprocessor.SIZE,
-                    LeNet5.INPUT.padding());
-            System.arraycopy(digit, 0, batch, i * LeNet5.INPUT_SIZE, LeNet5.INPUT_SIZE);
+        List<float[]> digits = new ArrayList<>(images.size());
+        for (Path image : images) {
+            digits.add(DigitImages.prepare(image));
         }
-        LeNet5 network = ModelFile.load(model, kernels);
-        float[] logits = network.forward(batch, images.size());
-        float[] probs = new float[logits.length];
-        kernels.softmaxRows(images.size(), LeNet5.CLASSES, logits, 0, probs, 0, LeNet5.CLASSES);
-        int[] predicted = network.predictions();
+        List<Prediction> predictions = DigitClassifier.load(model, kernels).classifyAll(digits);
         for (int i = 0; i < images.size(); i++) {
+            Prediction p = predictions.get(i);
+            float[] probs = p.probabilities();
             StringBuilder line = new StringBuilder();
-            line.append(String.format(Locale.ROOT, "%s: %d (p=%.3f)  ", images.get(i), predicted[i],
-                    probs[i * LeNet5.CLASSES + predicted[i]]));
-            for (int k = 0; k < LeNet5.CLASSES; k++) {
-                line.append(String.format(Locale.ROOT, " %d:%.3f", k, probs[i * LeNet5.CLASSES + k]));
+            line.append(String.format(Locale.ROOT, "%s: %d (p=%.3f)  ", images.get(i), p.digit(), p.confidence()));
+            for (int k = 0; k < probs.length; k++) {
+                line.append(String.format(Locale.ROOT, " %d:%.3f", k, probs[k]));
             }
             stdout.println(line);
         }

@@ -191,7 +191,7 @@ final class TrainCommand implements Callable<Integer> {
             JitWait.report(warmUp, progress::message);
         }
         Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, conv, threads, dir, progress,
-                resume != null).run();
+                resume != null, "lenet5-java " + Version.projectVersion(), Recipe.parse(recipe).label()).run();
 
         stdout.println(String.format(Locale.ROOT, "test: loss %.4f, accuracy %.2f%% (%d of %d wrong), %s, %d epochs in %.1f s",
                 result.test().loss(), 100 * result.test().accuracy(), result.test().mistakes(), result.test().size(),

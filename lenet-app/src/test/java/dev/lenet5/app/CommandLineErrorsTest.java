@@ -131,10 +131,27 @@ class CommandLineErrorsTest {
 
     @Test
     void predictRefusesADecompressionBombFromItsHeader() throws IOException {
-        Path bomb = Files.write(tmp.resolve("bomb.png"), dev.lenet5.app.image.TestPngs.blackGrey(30_000, 30_000));
+        Path bomb = Files.write(tmp.resolve("bomb.png"), announcing(30_000, 30_000));
         Path model = Files.writeString(tmp.resolve("m.safetensors"), "x");
         assertError(AppRun.of("predict", "--model", model.toString(), bomb.toString()), 1,
                 bomb + ": the image is 30000 x 30000 = 900,000,000 pixels, more than the limit of 16,777,216");
+    }
+
+    /**
+     * A 1x1 PNG whose header announces {@code width x height} pixels (the full decompression bomb, with all its
+     * pixel data, is nn-layers' DigitImagesTest's): the program must refuse it from the header alone.
+     */
+    private static byte[] announcing(int width, int height) throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+                "png", png);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png.toByteArray());
+        // Signature (8), IHDR's length (4) and type (4), then width and height; the chunk's CRC follows its 13 bytes.
+        b.putInt(16, width).putInt(20, height);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), 12, 4 + 13);
+        b.putInt(29, (int) crc.getValue());
+        return b.array();
     }
 
     @Test

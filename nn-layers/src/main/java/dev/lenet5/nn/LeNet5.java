@@ -274,6 +274,28 @@ public final class LeNet5 {
         return dy;
     }
 
+    /**
+     * The output of the layer named {@code layerName} (see {@link #layers()}) in the last forward, after its fused
+     * ReLU: {@code batch * outputSize()} floats, NCHW for the convolutions ({@code conv1}: 6 maps of 28x28 per image,
+     * {@code conv2}: 16 of 10x10). The layer's own buffer, valid until the next forward; it may be longer than the
+     * batch needs. What a caller reads to show what the network saw.
+     *
+     * @throws IllegalArgumentException for a name that is not one of the layers'
+     * @throws IllegalStateException    before the first forward
+     */
+    public float[] output(String layerName) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).name().equals(layerName)) {
+                if (activations[i] == null) {
+                    throw new IllegalStateException("LeNet5: output(\"" + layerName + "\") needs a forward first");
+                }
+                return activations[i];
+            }
+        }
+        throw new IllegalArgumentException("LeNet5 has no layer '" + layerName + "'; its layers are "
+                + layers.stream().map(Layer::name).toList());
+    }
+
     /** Number of correctly classified images in the last {@link #forwardLoss}. */
     public int correct() {
         if (!lossReady) {

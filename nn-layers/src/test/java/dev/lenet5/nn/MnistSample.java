@@ -13,13 +13,13 @@ import java.util.zip.GZIPInputStream;
  * with two pixels on every side, as the golden batch was prepared. Test scope only: the real loader lives in
  * mnist-io, which nn-layers does not depend on.
  */
-final class MnistSample {
+public final class MnistSample {
 
     static final Path DIR = Path.of("..", "data", "mnist");
 
-    final float[] images;   // (count, 1, 32, 32)
-    final int[] labels;
-    final int count;
+    public final float[] images;   // (count, 1, 32, 32)
+    public final int[] labels;
+    public final int count;
 
     private MnistSample(float[] images, int[] labels, int count) {
         this.images = images;
@@ -29,6 +29,20 @@ final class MnistSample {
 
     static MnistSample firstTraining(int count) throws IOException {
         return read(DIR.resolve("train-images-idx3-ubyte.gz"), DIR.resolve("train-labels-idx1-ubyte.gz"), count);
+    }
+
+    /** The first {@code count} of the 10,000 test images, which no training run learns from. */
+    public static MnistSample firstTest(int count) throws IOException {
+        return read(DIR.resolve("t10k-images-idx3-ubyte.gz"), DIR.resolve("t10k-labels-idx1-ubyte.gz"), count);
+    }
+
+    /** Image {@code i} as MNIST's 28x28 digit (the padding removed), row-major in [0, 1]. */
+    public float[] digit28(int i) {
+        float[] out = new float[28 * 28];
+        for (int y = 0; y < 28; y++) {
+            System.arraycopy(images, i * 1024 + (y + 2) * 32 + 2, out, y * 28, 28);
+        }
+        return out;
     }
 
     static MnistSample read(Path imageFile, Path labelFile, int count) throws IOException {

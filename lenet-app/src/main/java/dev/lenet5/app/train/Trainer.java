@@ -53,6 +53,8 @@ public final class Trainer {
      * the run began unless told otherwise.
      */
     public static final String CONV_SETTING = "conv";
+    /** The checkpoint setting that holds the {@code --recipe} the run began with, for the model's provenance. */
+    public static final String RECIPE_SETTING = "recipe";
 
     /** Every file a run writes into its directory. */
     public static final List<String> FILES = List.of(MODEL_FILE, CHECKPOINT_FILE, METRICS_FILE, CURVES_FILE,
@@ -75,16 +77,22 @@ public final class Trainer {
     private final Progress progress;
     private final boolean resume;
     private final String datasetName;
+    private final String program;
+    private String recipe;
 
     /**
      * @param datasetName how plots name the data, e.g. {@code MNIST}
      * @param conv        the convolution algorithm asked for ({@code kernels} already compute with it), saved in
      *                    the checkpoint
      * @param resume      continue the run in {@code out} from its checkpoint instead of starting afresh
+     * @param program     the program and its version, e.g. {@code lenet5-java 0.1.0}, for the model's provenance
+     * @param recipe      the {@code --recipe} the run began with; ignored on resume, which keeps the run's own
      */
     public Trainer(TrainConfig config, MnistDataset data, String datasetName, TensorKernels kernels, ConvAlgorithm conv,
-                   int threads, Path out, Progress progress, boolean resume) {
+                   int threads, Path out, Progress progress, boolean resume, String program, String recipe) {
         this.datasetName = datasetName;
+        this.program = program;
+        this.recipe = recipe;
         this.config = config;
         this.data = data;
         this.kernels = kernels;
@@ -117,6 +125,7 @@ public final class Trainer {
             Checkpoint.Metadata state = Checkpoint.restore(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer,
                     average);
             firstEpoch = state.epoch() + 1;
+            recipe = state.settings().get(RECIPE_SETTING);
             for (EpochMetrics m : MetricsCsv.read(out.resolve(METRICS_FILE))) {
                 if (m.epoch() <= state.epoch()) {
                     history.add(m);
@@ -129,7 +138,7 @@ public final class Trainer {
             progress.message("resuming after epoch " + state.epoch() + " of " + config.epochs()
                     + " (" + state.optimizerSteps() + " optimiser steps done)");
             // The run may have died between the checkpoint and the model written after it.
-            saveModel(model, average, state.epoch());
+            saveModel(model, average, state.epoch(), null);
         }
 
         BatchIterator trainBatches = new BatchIterator(train, trainIdx, config.batchSize(), FORMAT, false);
@@ -155,6 +164,8 @@ public final class Trainer {
                 saveEpoch(model, optimizer, average, history, epoch);
             }
             Evaluation result = evaluate(network, average, testBatches);
+            // The last epoch's model again, now with its test accuracy in the provenance.
+            saveModel(model, average, config.epochs(), result);
             result.writeReports(out, test);
             double trainSeconds = 0;
             long images = 0;
@@ -219,14 +230,22 @@ public final class Trainer {
         CurvesPlot.write(out.resolve(CURVES_FILE), history, "LeNet-5 on " + datasetName);
         Map<String, String> settings = new LinkedHashMap<>(config.toMetadata());
         settings.put(CONV_SETTING, conv.toString());
+        if (recipe != null) {
+            settings.put(RECIPE_SETTING, recipe);
+        }
         Checkpoint.save(out.resolve(CHECKPOINT_FILE), model.parameters(), optimizer, average, epoch, settings);
-        saveModel(model, average, epoch);
+        saveModel(model, average, epoch, null);
     }
 
-    /** The model file: the weights the run reports (the average when it keeps one) after {@code epoch}. */
-    private void saveModel(LeNet5 model, WeightAverage average, int epoch) throws IOException {
-        Map<String, String> meta = Map.of("epoch", Integer.toString(epoch), "format", "pytorch-state-dict",
-                "network", "lenet5", "weights", average == null ? "last step" : "average, decay " + config.ema());
+    /**
+     * The model file: the weights the run reports (the average when it keeps one) after {@code epoch}, with their
+     * provenance; {@code test} (the test set's evaluation, after the last epoch) adds the test accuracy.
+     */
+    private void saveModel(LeNet5 model, WeightAverage average, int epoch, Evaluation test) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>(Map.of("epoch", Integer.toString(epoch), "format",
+                "pytorch-state-dict", "network", "lenet5", "weights",
+                average == null ? "last step" : "average, decay " + config.ema()));
+        meta.putAll(ModelProvenance.of(config, recipe, program, datasetName, test));
         if (average == null) {
             StateDict.save(out.resolve(MODEL_FILE), model.parameters(), meta);
             return;

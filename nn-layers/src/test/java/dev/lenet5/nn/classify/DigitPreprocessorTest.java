@@ -1,4 +1,4 @@
-package dev.lenet5.app.image;
+package dev.lenet5.nn.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

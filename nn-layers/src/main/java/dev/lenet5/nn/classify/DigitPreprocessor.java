@@ -1,4 +1,4 @@
-package dev.lenet5.app.image;
+package dev.lenet5.nn.classify;
 
 import dev.lenet5.nn.LeNet5;
 import java.awt.image.BufferedImage;

@@ -1,4 +1,4 @@
-package dev.lenet5.app.image;
+package dev.lenet5.nn.classify;
 
 /**
  * Resizes a rectangle of a grey image. Shrinking averages the source area under each target pixel (so
