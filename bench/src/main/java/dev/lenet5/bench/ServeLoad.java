@@ -111,7 +111,7 @@ public final class ServeLoad {
     }
 
     /** The settings of {@code args}, or null for {@code --help}. */
-    static Settings parse(String... args) {
+    public static Settings parse(String... args) {
         URI url = URI.create("http://127.0.0.1:8080");
         int requests = 10_000;
         int clients = 32;
