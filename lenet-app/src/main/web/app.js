@@ -71,7 +71,7 @@
   pad.addEventListener('pointerdown', (e) => {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
     e.preventDefault();
-    pad.focus({ preventScroll: true });
+    cursor.hidden = true;           // the keyboard pen's marker has no place under a pointer
     pad.setPointerCapture(e.pointerId);
     last = padPoint(e);
     dot(last);
@@ -359,17 +359,38 @@
       const info = await response.json();
       maxBodyBytes = info.limits && info.limits.max_body_bytes || maxBodyBytes;
       dl.textContent = '';
-      const row = (k, v) => {
+      const row = (target, k, v) => {
         const dt = document.createElement('dt');
         dt.textContent = k;
         const dd = document.createElement('dd');
         dd.textContent = v;
-        dl.append(dt, dd);
+        target.append(dt, dd);
       };
-      row('model', info.model);
-      const meta = info.metadata || {};
-      for (const key of Object.keys(meta)) row(key, meta[key]);
-      if (Object.keys(meta).length === 0) row('provenance', 'the model file carries no metadata');
+      row(dl, 'model', info.model);
+      const meta = Object.assign({}, info.metadata || {});
+      // What a reader asks first, named plainly; the file's other entries follow, folded.
+      const accuracy = Number(meta.test_accuracy);
+      if (meta.test_accuracy !== undefined && Number.isFinite(accuracy)) {
+        row(dl, 'test accuracy', (100 * accuracy).toFixed(2) + '% on MNIST\'s 10,000 test digits');
+      }
+      const plain = [['test_error', 'test error'], ['recipe', 'recipe'], ['training', 'training'],
+        ['data', 'data'], ['program', 'program']];
+      for (const [key, label] of plain) {
+        if (meta[key] !== undefined) row(dl, label, meta[key]);
+      }
+      delete meta.test_accuracy;
+      plain.forEach(([key]) => delete meta[key]);
+      const rest = Object.keys(meta);
+      if (rest.length > 0) {
+        const details = document.createElement('details');
+        const summary = document.createElement('summary');
+        summary.textContent = 'all of the model file\'s metadata';
+        const more = document.createElement('dl');
+        for (const key of rest) row(more, key, meta[key]);
+        details.append(summary, more);
+        dl.after(details);
+      }
+      if (Object.keys(info.metadata || {}).length === 0) row(dl, 'provenance', 'the model file carries no metadata');
     } catch (err) {
       dl.textContent = 'cannot read /api/model: ' + err.message;
     }
