@@ -94,8 +94,8 @@ class ServePageBrowserTest {
     private static void stroke(WebElement pad, double[][] points) {
         int w = pad.getRect().getWidth();
         int h = pad.getRect().getHeight();
-        // 20 ms per move rather than Selenium's 250: a quick hand, and a test that does not take a minute.
-        Actions a = new Actions(driver, Duration.ofMillis(20))
+        // No pause per move: chromedriver takes about 150 ms for each anyway, so the steps are few.
+        Actions a = new Actions(driver, Duration.ZERO)
                 .moveToElement(pad, (int) (points[0][0] * w), (int) (points[0][1] * h))
                 .clickAndHold();
         int x = (int) (points[0][0] * w);
@@ -103,8 +103,8 @@ class ServePageBrowserTest {
         for (int i = 1; i < points.length; i++) {
             int tx = (int) (points[i][0] * w);
             int ty = (int) (points[i][1] * h);
-            // Small steps, as a hand moves: the page draws a line between each pair of pointer events.
-            int steps = Math.max(1, (int) (Math.hypot(tx - x, ty - y) / 8));
+            // Steps, as a hand moves: the page draws a line between each pair of pointer events.
+            int steps = Math.max(1, (int) (Math.hypot(tx - x, ty - y) / 20));
             for (int s = 1; s <= steps; s++) {
                 int nx = x + (tx - x) * s / steps;
                 int ny = y + (ty - y) * s / steps;
