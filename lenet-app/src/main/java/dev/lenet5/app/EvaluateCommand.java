@@ -7,6 +7,8 @@ import dev.lenet5.mnist.ImageSet;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
 import dev.lenet5.nn.io.ModelFile;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.lenet5.tensor.kernel.ConvAlgorithm;
 import dev.lenet5.tensor.kernel.JitWarmUp;
 import dev.lenet5.tensor.kernel.TensorKernels;
@@ -21,10 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code evaluate --model F}: accuracy, loss and confusion matrix of a saved model on the test set. */
+/** {@code evaluate [--model F]}: accuracy, loss and confusion matrix of a saved model on the test set. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        description = "Evaluate a saved model on the test images.",
-        footer = {"", "The last line of output is a machine-readable RESULT line."})
+        description = "Evaluate a saved model (by default the trained model the jar carries) on the test images.",
+        footer = {"", "The last line of output is a machine-readable RESULT line; with --json, stdout is one JSON"
+                + " document instead (the model, the data, the results with the confusion matrix, the runtime)."})
 final class EvaluateCommand implements Callable<Integer> {
 
     static final int BATCH = 500;
@@ -32,12 +35,16 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "model.safetensors (or checkpoint.safetensors) written by train")
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "model.safetensors (or checkpoint.safetensors) written by train (default: the trained model"
+                    + " the jar carries)")
     Path model;
 
     @Mixin
     DataOptions data;
+
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     RuntimeOptions runtime;
@@ -57,37 +64,52 @@ final class EvaluateCommand implements Callable<Integer> {
         TensorKernels kernels = Errors.usage(spec, runtime::kernels);
         ConvAlgorithm conv = runtime.conv(ConvAlgorithm.AUTO);
         int threads = Errors.usage(spec, runtime::threads);
-        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter messages = output.messages(spec);
+        PrintWriter results = output.results(spec);
         if (out != null) {
             FileChecks.writableDirectory(out, "--out");
         }
-        LeNet5 network;
+        ModelSource source = new ModelSource(model);
+        ModelFile.Loaded loaded;
         ImageSet test;
         // C2 compiles the forward pass's vector kernels while the model and the test images load.
         try (JitWarmUp warmUp = JitWarmUp.start(kernels, JitWarmUp.Work.INFERENCE)) {
-            network = ModelFile.load(model, kernels).network();
+            loaded = source.load(kernels);
             test = data.loadTest();
-            JitWait.report(warmUp, stdout::println);
+            JitWait.report(warmUp, messages::println);
+        }
+        if (source.bundled()) {
+            messages.println(ModelSource.bundledNote(loaded.metadata()));
         }
         int[] indices = test.allIndices();
         if (testImages > 0 && testImages < indices.length) {
             indices = java.util.Arrays.copyOf(indices, testImages);
         }
         Evaluation e;
-        try (DataParallel parallel = new DataParallel(network, threads)) {
+        try (DataParallel parallel = new DataParallel(loaded.network(), threads)) {
             e = Evaluation.run(parallel, new BatchIterator(test, indices, Math.min(BATCH, indices.length),
                     Trainer.FORMAT, false));
         }
-        stdout.println(String.format(Locale.ROOT, "%s on %s (%d images): loss %.4f, accuracy %.2f%% (%d wrong), %s",
-                model, data.describe(), e.size(), e.loss(), 100 * e.accuracy(), e.mistakes(), e.errorInterval()));
-        stdout.println();
-        stdout.print(e.confusion(LeNet5.CLASSES).format());
+        messages.println(String.format(Locale.ROOT, "%s on %s (%d images): loss %.4f, accuracy %.2f%% (%d wrong), %s",
+                source.name(), data.describe(), e.size(), e.loss(), 100 * e.accuracy(), e.mistakes(), e.errorInterval()));
+        messages.println();
+        messages.print(e.confusion(LeNet5.CLASSES).format());
         if (out != null) {
             e.writeReports(out, test);
-            stdout.println("files: " + out.toAbsolutePath());
+            messages.println("files: " + out.toAbsolutePath());
         }
-        stdout.println(ResultLine.evaluate(e, kernels, conv, threads));
-        stdout.flush();
+        messages.flush();
+        results.println(ResultLine.evaluate(e, kernels, conv, threads));
+        results.flush();
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("command", "evaluate");
+        document.put("model", source.json(loaded.metadata()));
+        document.put("data", data.describe());
+        document.put("test", JsonReports.evaluation(e));
+        document.put("out", out == null ? null : out.toAbsolutePath().toString());
+        document.put("runtime", JsonReports.runtime(kernels, threads));
+        document.put("program", JsonReports.program());
+        output.printJson(spec, document);
         return 0;
     }
 }

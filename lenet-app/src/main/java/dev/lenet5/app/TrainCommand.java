@@ -4,6 +4,8 @@ import dev.lenet5.app.train.LearningRateSchedule;
 import dev.lenet5.app.train.Progress;
 import dev.lenet5.app.train.Trainer;
 import dev.lenet5.mnist.MnistDataset;
+import dev.lenet5.nn.io.AtomicFiles;
+import dev.lenet5.nn.io.Json;
 import dev.lenet5.tensor.kernel.ConvAlgorithm;
 import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.tensor.kernel.JitWarmUp;
@@ -11,8 +13,10 @@ import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +33,10 @@ import picocli.CommandLine.Spec;
         description = {"Train LeNet-5 (the default command). With no options: the seed's settings, 20 epochs of Adam"
                 + " (lr 1e-3, batch 120) on 54,000 training images, validated on 6,000, tested on 10,000."},
         footer = {"", "Writes to --out: model.safetensors (PyTorch state_dict names), checkpoint.safetensors (for"
-                + " --resume), metrics.csv, curves.png, misclassified.png, confusion.txt.",
-            "The last line of output is a machine-readable RESULT line."})
+                + " --resume), metrics.csv, curves.png, misclassified.png, confusion.txt, run.json (settings, versions,"
+                + " kernels, timings, results).",
+            "The last line of output is a machine-readable RESULT line; with --json, stdout is run.json's document"
+                    + " instead."})
 final class TrainCommand implements Callable<Integer> {
 
     /** Options that define the run; taken from the checkpoint on --resume and refused if given again. */
@@ -43,6 +49,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions data;
+
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     RuntimeOptions runtime;
@@ -130,7 +139,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter stdout = spec.commandLine().getOut();
+        long started = System.nanoTime();
+        Instant startedAt = Instant.now();
+        PrintWriter messages = output.messages(spec);
+        PrintWriter results = output.results(spec);
         TrainConfig config;
         Path dir;
         ConvAlgorithm runConv = ConvAlgorithm.AUTO;
@@ -159,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
                 config = Errors.usage(spec, () -> resumed.withEpochs(epochs));
             }
         } else {
-            applyRecipe(stdout);
+            applyRecipe(messages);
             config = Errors.usage(spec, () -> new TrainConfig(epochs, batchSize, lr, optimizer.toLowerCase(Locale.ROOT),
                     momentum, nesterov, weightDecay, seed, trainImages, valImages, testImages, augment, schedule, warmup,
                     labelSmoothing, ema));
@@ -180,7 +192,8 @@ final class TrainCommand implements Callable<Integer> {
         // Checked before the data loads and an epoch is trained, not when the epoch's files are written.
         FileChecks.writableDirectory(dir, resume != null ? "--resume" : "--out");
 
-        Progress progress = Progress.create(stdout, Progress.stdoutIsTerminal());
+        // Under --quiet no bar either: the bar's library draws on the terminal whatever the writer.
+        Progress progress = Progress.create(messages, Progress.stdoutIsTerminal() && !output.quiet);
         progress.message(String.format("lenet5-java %s: kernels %s, convolution %s, %d thread%s, JDK %s, out %s",
                 Version.projectVersion(), kernels.name(), RuntimeOptions.convReport(kernels), threads,
                 threads == 1 ? "" : "s", Runtime.version().feature(), dir));
@@ -193,17 +206,46 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, conv, threads, dir, progress,
                 resume != null, "lenet5-java " + Version.projectVersion(), Recipe.parse(recipe).label()).run();
 
-        stdout.println(String.format(Locale.ROOT, "test: loss %.4f, accuracy %.2f%% (%d of %d wrong), %s, %d epochs in %.1f s",
+        messages.println(String.format(Locale.ROOT, "test: loss %.4f, accuracy %.2f%% (%d of %d wrong), %s, %d epochs in %.1f s",
                 result.test().loss(), 100 * result.test().accuracy(), result.test().mistakes(), result.test().size(),
                 result.test().errorInterval(), config.epochs(), result.trainSeconds()));
-        stdout.println("files: " + dir.toAbsolutePath());
-        stdout.println(ResultLine.train(result, config.epochs(), kernels, conv, threads));
-        stdout.flush();
+        Map<String, Object> run = runDocument(config, result, dir, kernels, threads, startedAt, started);
+        AtomicFiles.writeString(dir.resolve(Trainer.RUN_FILE), Json.write(run, true) + "\n");
+        messages.println("files: " + dir.toAbsolutePath());
+        messages.flush();
+        results.println(ResultLine.train(result, config.epochs(), kernels, conv, threads));
+        results.flush();
+        output.printJson(spec, run);
         return 0;
     }
 
+    /** {@code run.json}: the run's settings, versions, kernels, timings and results. */
+    private Map<String, Object> runDocument(TrainConfig config, Trainer.Result result, Path dir, TensorKernels kernels,
+                                            int threads, Instant startedAt, long started) {
+        Map<String, Object> timings = new LinkedHashMap<>();
+        timings.put("started", startedAt.toString());
+        timings.put("wall_seconds", (System.nanoTime() - started) / 1e9);
+        timings.put("train_seconds", result.trainSeconds());
+        timings.put("train_images_per_second", result.trainImagesPerSecond());
+        timings.put("test_seconds", result.test().seconds());
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("command", "train");
+        run.put("out", dir.toAbsolutePath().toString());
+        run.put("resumed", resume != null);
+        run.put("recipe", result.recipe());
+        run.put("settings", config.toJson());
+        run.put("data", data.describe());
+        run.put("model", dir.resolve(Trainer.MODEL_FILE).toAbsolutePath().toString());
+        run.put("test", JsonReports.evaluation(result.test()));
+        run.put("history", JsonReports.epochs(result.history()));
+        run.put("timings", timings);
+        run.put("runtime", JsonReports.runtime(kernels, threads));
+        run.put("program", JsonReports.program());
+        return run;
+    }
+
     /** Sets the recipe's options the command line left at their defaults, and says what it set. */
-    private void applyRecipe(PrintWriter stdout) {
+    private void applyRecipe(PrintWriter messages) {
         Recipe r = Errors.usage(spec, () -> Recipe.parse(recipe));
         StringBuilder set = new StringBuilder();
         for (Map.Entry<String, Object> option : r.options().entrySet()) {
@@ -213,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         if (set.length() > 0) {
-            stdout.println("recipe " + r.label() + ":" + set);
+            messages.println("recipe " + r.label() + ":" + set);
         }
     }
 }

@@ -78,6 +78,28 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         return m;
     }
 
+    /** The settings with their types, for {@code run.json}: the names of {@link #toMetadata}. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("lr", lr);
+        m.put("optimizer", optimizer);
+        m.put("momentum", momentum);
+        m.put("nesterov", nesterov);
+        m.put("weight_decay", weightDecay);
+        m.put("seed", seed);
+        m.put("train_images", trainImages);
+        m.put("val_images", valImages);
+        m.put("test_images", testImages);
+        m.put("augment", augment);
+        m.put("schedule", schedule);
+        m.put("warmup_epochs", warmupEpochs);
+        m.put("label_smoothing", labelSmoothing);
+        m.put("ema", ema);
+        return m;
+    }
+
     /**
      * The settings a run's checkpoint was written with.
      *

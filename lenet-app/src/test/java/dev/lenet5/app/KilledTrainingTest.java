@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * be {@code rw-r--r--}; the continuation runs in this JVM, and its files must have the permissions of any new file.
  *
  * <p>Kill moments: after the k-th temporary file the run creates (each file is written to a temporary file and
- * renamed), immediately or after a random delay, drawn from a seeded {@link Random}. A run of 2 epochs creates 11
- * (per epoch: metrics, curves, checkpoint, model; then the model with its test accuracy and the two test
- * reports), so k picks the phase: the first epoch, writing any file of any epoch, training a later epoch, testing.
+ * renamed), immediately or after a random delay, drawn from a seeded {@link Random}. A run of 2 epochs creates 12
+ * (per epoch: metrics, curves, checkpoint, model; then the model with its test accuracy, the two test reports and
+ * run.json), so k picks the phase: the first epoch, writing any file of any epoch, training a later epoch, testing.
  * The failure message names the seed. The
  * killed program runs in a JVM of its own on one thread with the scalar kernels, which start fastest in a fresh
  * JVM; what is tested (the files and the resume path) does not depend on the kernels, and the bytes are compared
@@ -51,7 +51,7 @@ class KilledTrainingTest {
     private static final long SEED = 20_240_613;
     private static final int KILLS_PER_CASE = 2;
     private static final int EPOCHS = 2;
-    private static final int TEMPORARIES_PER_RUN = 4 * EPOCHS + 3;
+    private static final int TEMPORARIES_PER_RUN = 4 * EPOCHS + 4;
     private static final int MAX_DELAY_MS = 300;
     /** The killed JVM's JIT stops at C1: it starts faster, and the scalar kernels need no C2 to be right. */
     private static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1");

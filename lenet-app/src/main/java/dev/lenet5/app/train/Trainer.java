@@ -47,6 +47,8 @@ public final class Trainer {
     public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
     public static final String METRICS_FILE = "metrics.csv";
     public static final String CURVES_FILE = "curves.png";
+    /** Settings, versions, kernels, timings and results of the run, written when it ends. */
+    public static final String RUN_FILE = "run.json";
     /**
      * The checkpoint setting that holds the convolution algorithm the run asked for. Not part of {@link TrainConfig}
      * (it changes speed and the last bits of sums, not the recipe), but kept so that {@code --resume} continues as
@@ -58,10 +60,15 @@ public final class Trainer {
 
     /** Every file a run writes into its directory. */
     public static final List<String> FILES = List.of(MODEL_FILE, CHECKPOINT_FILE, METRICS_FILE, CURVES_FILE,
-            Evaluation.CONFUSION_FILE, Evaluation.MISCLASSIFIED_FILE);
+            Evaluation.CONFUSION_FILE, Evaluation.MISCLASSIFIED_FILE, RUN_FILE);
 
-    /** What a finished run reports. */
-    public record Result(Evaluation test, List<EpochMetrics> history, double trainSeconds, long trainImages) {
+    /**
+     * What a finished run reports.
+     *
+     * @param recipe the {@code --recipe} the run began with, or null when its checkpoint predates keeping it
+     */
+    public record Result(Evaluation test, List<EpochMetrics> history, double trainSeconds, long trainImages,
+                         String recipe) {
 
         public double trainImagesPerSecond() {
             return trainSeconds > 0 ? trainImages / trainSeconds : 0;
@@ -173,7 +180,7 @@ public final class Trainer {
                 trainSeconds += m.seconds();
                 images += Math.round(m.seconds() * m.trainImagesPerSecond());
             }
-            return new Result(result, List.copyOf(history), trainSeconds, images);
+            return new Result(result, List.copyOf(history), trainSeconds, images, recipe);
         }
     }
 

@@ -135,21 +135,21 @@ public final class DigitClassifier {
      */
     public List<Prediction> classifyAll(List<float[]> pixels) {
         Objects.requireNonNull(pixels, "the list of pixel arrays must not be null");
-        List<float[]> inputs = new ArrayList<>(pixels.size());
-        for (int i = 0; i < pixels.size(); i++) {
-            inputs.add(networkInput(pixels.get(i), "pixels[" + i + "]"));
+        List<float[]> digits = new ArrayList<>(pixels);   // a snapshot: the caller's list may change meanwhile
+        for (int i = 0; i < digits.size(); i++) {
+            check(digits.get(i), "pixels[" + i + "]");
         }
-        List<Prediction> out = new ArrayList<>(inputs.size());
-        if (inputs.isEmpty()) {
+        List<Prediction> out = new ArrayList<>(digits.size());
+        if (digits.isEmpty()) {
             return out;
         }
         // A replica of its own: its buffers grow to the batch and go when the call ends, not into the pool.
         LeNet5 net = newReplica();
-        float[] batch = new float[Math.min(BATCH, inputs.size()) * LeNet5.INPUT_SIZE];
-        for (int first = 0; first < inputs.size(); first += BATCH) {
-            int n = Math.min(BATCH, inputs.size() - first);
+        float[] batch = new float[Math.min(BATCH, digits.size()) * LeNet5.INPUT_SIZE];
+        for (int first = 0; first < digits.size(); first += BATCH) {
+            int n = Math.min(BATCH, digits.size() - first);
             for (int i = 0; i < n; i++) {
-                System.arraycopy(inputs.get(first + i), 0, batch, i * LeNet5.INPUT_SIZE, LeNet5.INPUT_SIZE);
+                place(digits.get(first + i), batch, i * LeNet5.INPUT_SIZE);
             }
             out.addAll(predictions(net, batch, n));
         }
@@ -202,16 +202,20 @@ public final class DigitClassifier {
 
     /** The network's 32x32 input for a 28x28 or 32x32 digit, after checking every value. */
     private static float[] networkInput(float[] pixels, String what) {
+        check(pixels, what);
+        float[] input = new float[LeNet5.INPUT_SIZE];
+        place(pixels, input, 0);
+        return input;
+    }
+
+    /** Checks the length and every value of a 28x28 or 32x32 digit; {@code what} names it in messages. */
+    private static void check(float[] pixels, String what) {
         Objects.requireNonNull(pixels, () -> what + " must not be null");
-        int side;
-        if (pixels.length == DIGIT * DIGIT) {
-            side = DIGIT;
-        } else if (pixels.length == SIDE * SIDE) {
-            side = SIDE;
-        } else {
+        if (pixels.length != DIGIT * DIGIT && pixels.length != SIDE * SIDE) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s must hold %d values (%dx%d) or %d (%dx%d),"
                     + " got %d", what, DIGIT * DIGIT, DIGIT, DIGIT, SIDE * SIDE, SIDE, SIDE, pixels.length));
         }
+        int side = pixels.length == SIDE * SIDE ? SIDE : DIGIT;
         for (int i = 0; i < pixels.length; i++) {
             float v = pixels[i];
             if (!(v >= 0f && v <= 1f)) {   // NaN fails both comparisons
@@ -220,7 +224,18 @@ public final class DigitClassifier {
                         v > 1f && v <= 255f ? " (divide bytes by 255)" : ""));
             }
         }
-        return side == SIDE ? pixels.clone() : DigitPreprocessor.pad(pixels, DIGIT, PAD);
+    }
+
+    /** Writes a checked digit as the network's 32x32 input at {@code dst[off]}, zero-padding a 28x28 one. */
+    private static void place(float[] pixels, float[] dst, int off) {
+        if (pixels.length == SIDE * SIDE) {
+            System.arraycopy(pixels, 0, dst, off, pixels.length);
+            return;
+        }
+        java.util.Arrays.fill(dst, off, off + LeNet5.INPUT_SIZE, 0f);
+        for (int y = 0; y < DIGIT; y++) {
+            System.arraycopy(pixels, y * DIGIT, dst, off + (y + PAD) * SIDE + PAD, DIGIT);
+        }
     }
 
     /** The 28x28 centre of a 32x32 input. */

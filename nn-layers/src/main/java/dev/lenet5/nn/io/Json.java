@@ -2,14 +2,16 @@ package dev.lenet5.nn.io;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The project's one JSON reader, by hand: a strict RFC 8259 parser into {@code Map} (insertion-ordered,
+ * The project's one JSON code, by hand: a strict RFC 8259 parser into {@code Map} (insertion-ordered,
  * duplicate keys rejected), {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean} and {@link #NULL},
- * and a string escaper for the safetensors writer. Nesting is capped, so a hostile header cannot overflow the
+ * a string escaper for the safetensors writer, and a writer of such values ({@link #write}) for the programs'
+ * machine-readable output. Nesting is capped, so a hostile header cannot overflow the
  * stack. It reads safetensors headers ({@link #parse}) and JMH's result files ({@link #parseLenient}, which
  * also takes the bare {@code NaN} and {@code Infinity} JMH writes for scores it could not compute).
  */
@@ -350,6 +352,109 @@ public final class Json {
             }
         }
         return sb.append('"').toString();
+    }
+
+    /**
+     * The JSON text of {@code value}: a {@code Map} with string keys (written in its iteration order), a
+     * {@code List}, an {@code Object[]}, a {@code float[]}, {@code double[]}, {@code int[]} or {@code long[]}, a
+     * {@code CharSequence}, a {@code Number}, a {@code Boolean}, {@code null} or {@link #NULL}; nested as deep as
+     * {@link #MAX_DEPTH}. A float or double that is NaN or infinite, which JSON cannot hold, is written as
+     * {@code null}. {@code pretty} puts every member and element on a line of its own, indented by two spaces.
+     *
+     * @throws IllegalArgumentException for a value of another type, a key that is not a string, or deeper nesting
+     */
+    public static String write(Object value, boolean pretty) {
+        StringBuilder out = new StringBuilder();
+        writeValue(out, value, pretty, 0);
+        return out.toString();
+    }
+
+    private static void writeValue(StringBuilder out, Object v, boolean pretty, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("cannot write JSON nested deeper than " + MAX_DEPTH);
+        }
+        if (v == null || v == NULL) {
+            out.append("null");
+        } else if (v instanceof CharSequence cs) {
+            out.append(quote(cs.toString()));
+        } else if (v instanceof Boolean b) {
+            out.append(b.booleanValue());
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            out.append(Double.isFinite(d) ? (v instanceof Float ? Float.toString((Float) v) : Double.toString(d)) : "null");
+        } else if (v instanceof BigDecimal || v instanceof Integer || v instanceof Long || v instanceof Short
+                || v instanceof Byte || v instanceof java.math.BigInteger) {
+            out.append(v);
+        } else if (v instanceof Map<?, ?> map) {
+            out.append('{');
+            int i = 0;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("cannot write a JSON object with the key " + e.getKey()
+                            + ": keys must be strings");
+                }
+                separate(out, i++, pretty, depth + 1);
+                out.append(quote(key)).append(pretty ? ": " : ":");
+                writeValue(out, e.getValue(), pretty, depth + 1);
+            }
+            close(out, i, pretty, depth, '}');
+        } else if (v instanceof List<?> || v instanceof Object[] || v instanceof float[] || v instanceof double[]
+                || v instanceof int[] || v instanceof long[]) {
+            List<?> list = asList(v);
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                separate(out, i, pretty, depth + 1);
+                writeValue(out, list.get(i), pretty, depth + 1);
+            }
+            close(out, list.size(), pretty, depth, ']');
+        } else {
+            throw new IllegalArgumentException("cannot write a " + v.getClass().getName() + " as JSON");
+        }
+    }
+
+    private static List<?> asList(Object v) {
+        if (v instanceof List<?> list) {
+            return list;
+        }
+        if (v instanceof Object[] a) {
+            return Arrays.asList(a);
+        }
+        List<Object> out = new ArrayList<>();
+        if (v instanceof float[] a) {
+            for (float x : a) {
+                out.add(x);
+            }
+        } else if (v instanceof double[] a) {
+            for (double x : a) {
+                out.add(x);
+            }
+        } else if (v instanceof int[] a) {
+            for (int x : a) {
+                out.add(x);
+            }
+        } else {
+            for (long x : (long[]) v) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+
+    /** Before the i-th member or element: a comma after the first, and a new line at the depth when pretty. */
+    private static void separate(StringBuilder out, int i, boolean pretty, int depth) {
+        if (i > 0) {
+            out.append(',');
+        }
+        if (pretty) {
+            out.append('\n').append("  ".repeat(depth));
+        }
+    }
+
+    private static void close(StringBuilder out, int members, boolean pretty, int depth, char bracket) {
+        if (pretty && members > 0) {
+            out.append('\n').append("  ".repeat(depth));
+        }
+        out.append(bracket);
     }
 
     /** Malformed JSON; the message gives the problem and the character position. */

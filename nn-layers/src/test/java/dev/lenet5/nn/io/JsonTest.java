@@ -93,6 +93,66 @@ class JsonTest {
         assertEquals(s, Json.parse(Json.quote(s)));
     }
 
+    @Test
+    void writtenJsonReadsBackAsTheSameValues() throws Json.JsonException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("s", "aé\n\"\u0001");
+        doc.put("i", 7);
+        doc.put("l", -12345678901L);
+        doc.put("d", 0.1);
+        doc.put("tiny", 1e-300);
+        doc.put("f", new float[] {0.99999994f, -2.5f});
+        doc.put("ints", new int[] {3, -1});
+        doc.put("list", Arrays.asList(true, null, Json.NULL, List.of()));
+        doc.put("empty", Map.of());
+        Object read = Json.parse(Json.write(doc, false));
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("s", "aé\n\"\u0001");
+        expected.put("i", new BigDecimal("7"));
+        expected.put("l", new BigDecimal("-12345678901"));
+        expected.put("d", new BigDecimal("0.1"));
+        expected.put("tiny", new BigDecimal("1.0E-300"));
+        expected.put("f", List.of(new BigDecimal("0.99999994"), new BigDecimal("-2.5")));
+        expected.put("ints", List.of(new BigDecimal("3"), new BigDecimal("-1")));
+        expected.put("list", Arrays.asList(true, Json.NULL, Json.NULL, List.of()));
+        expected.put("empty", Map.of());
+        assertEquals(expected, read);
+        assertEquals(Json.parse(Json.write(doc, false)), Json.parse(Json.write(doc, true)));
+        // The shortest decimal that reads back as the same float: a float's bits survive the trip.
+        assertEquals(0.99999994f, ((BigDecimal) ((List<?>) ((Map<?, ?>) read).get("f")).get(0)).floatValue());
+    }
+
+    @Test
+    void prettyJsonPutsEachMemberOnALine() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("a", List.of(1, 2));
+        doc.put("b", Map.of());
+        doc.put("c", List.of());
+        assertEquals("{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {},\n  \"c\": []\n}", Json.write(doc, true));
+        assertEquals("{\"a\":[1,2],\"b\":{},\"c\":[]}", Json.write(doc, false));
+    }
+
+    @Test
+    void numbersJsonCannotHoldAreWrittenAsNull() {
+        assertEquals("[null,null,null,1.5]", Json.write(new double[] {Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, 1.5}, false));
+        assertEquals("[null]", Json.write(List.of(Float.NaN), false));
+    }
+
+    @Test
+    void valuesJsonHasNoWordForAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Json.write(new Object(), false));
+        assertThrows(IllegalArgumentException.class, () -> Json.write(Map.of(1, "x"), false));
+        List<Object> deep = new java.util.ArrayList<>();
+        List<Object> inner = deep;
+        for (int i = 0; i < Json.MAX_DEPTH + 2; i++) {
+            List<Object> next = new java.util.ArrayList<>();
+            inner.add(next);
+            inner = next;
+        }
+        assertThrows(IllegalArgumentException.class, () -> Json.write(deep, false));
+    }
+
     private interface Parse {
         Object run() throws Json.JsonException;
     }
