@@ -3,6 +3,7 @@ package dev.lenet5.app;
 import dev.lenet5.app.serve.DigitServer;
 import dev.lenet5.app.serve.ServeLimits;
 import dev.lenet5.nn.classify.DigitClassifier;
+import dev.lenet5.tensor.kernel.Kernels;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -65,15 +66,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DigitClassifier classifier;
-        String name;
-        if (model == null) {
-            classifier = DigitClassifier.bundled();
-            name = "bundled";
-        } else {
+        ModelSource source = new ModelSource(model);
+        if (!source.bundled()) {
             FileChecks.readableFile(model, "model file");
-            classifier = DigitClassifier.load(model);
-            name = String.valueOf(model.getFileName());
+        }
+        DigitClassifier classifier = source.classifier(Kernels.get());
+        String name = source.bundled() ? "bundled" : String.valueOf(model.getFileName());
+        if (source.bundled()) {
+            out.println(ModelSource.bundledNote(classifier.metadata()));
         }
         DigitServer server;
         try {
