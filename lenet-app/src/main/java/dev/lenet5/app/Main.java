@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code java --add-modules jdk.incubator.vector -jar lenet-app.jar [train|evaluate|predict|bench] [options]}.
+ * {@code java --add-modules jdk.incubator.vector -jar lenet-app.jar [train|evaluate|predict|bench|serve] [options]}.
  * With no subcommand the program trains (the seed's settings unless options say otherwise).
  *
  * <p>Exit codes: 0 success, 1 failure (bad data, unreadable model, diverged training), 2 usage error.
@@ -19,17 +19,18 @@ import picocli.CommandLine.Command;
             "Without a subcommand it trains (same as 'train').",
             "Run with java --add-modules jdk.incubator.vector for the SIMD kernels (the scalar ones are used otherwise)."},
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+            ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  java --add-modules jdk.incubator.vector -jar lenet-app.jar",
             "  java --add-modules jdk.incubator.vector -jar lenet-app.jar train --epochs 5 --out runs/quick",
             "  java --add-modules jdk.incubator.vector -jar lenet-app.jar evaluate --model runs/quick/model.safetensors",
-            "  java --add-modules jdk.incubator.vector -jar lenet-app.jar predict --model runs/quick/model.safetensors digit.png"})
+            "  java --add-modules jdk.incubator.vector -jar lenet-app.jar predict --model runs/quick/model.safetensors digit.png",
+            "  java --add-modules jdk.incubator.vector -jar lenet-app.jar serve --port 8080"})
 public final class Main implements Runnable {
 
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
-    private static final Set<String> TOP_LEVEL = Set.of("train", "evaluate", "predict", "bench", "help",
+    private static final Set<String> TOP_LEVEL = Set.of("train", "evaluate", "predict", "bench", "serve", "help",
             "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
