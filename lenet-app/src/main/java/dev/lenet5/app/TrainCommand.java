@@ -204,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
             dataset = data.load();
             JitWait.report(warmUp, progress::message);
         }
+        HeapTrim.afterLoading();
         Trainer.Result result = new Trainer(config, dataset, data.name(), kernels, conv, threads, dir, progress,
                 resume != null, "lenet5-java " + Version.projectVersion(), Recipe.parse(recipe).label()).run();
 

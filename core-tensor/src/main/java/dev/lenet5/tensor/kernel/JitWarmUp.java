@@ -58,6 +58,13 @@ public final class JitWarmUp implements AutoCloseable {
     static final long COMPILED_MAX_BYTES = 1024;
     /** Gives up after this long (a leaf C2 cannot compile without boxing would otherwise keep it spinning). */
     static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * Stops waiting for one leaf after this long and starts the next: C2 compiles a leaf in well under a second even
+     * on a busy machine, so one still allocating by then was compiled with boxed vectors (see profileVectorApi) or
+     * not at all, and waiting longer would only hold back the leaves after it and the program. Such a leaf is
+     * reported as not compiled.
+     */
+    static final long LEAF_GIVE_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
 
     private static final boolean DEBUG = Boolean.getBoolean("lenet5.warmup.debug");
 
@@ -68,6 +75,7 @@ public final class JitWarmUp implements AutoCloseable {
     private final int total;
     private final java.util.Set<String> pending = new java.util.LinkedHashSet<>();
     private int compiled;
+    private int givenUp;
     private long compiledNanos = -1;
     private boolean finished;
     private volatile boolean stop;
@@ -92,7 +100,11 @@ public final class JitWarmUp implements AutoCloseable {
      * kernels, returns a warm-up that is already done.
      */
     public static JitWarmUp start(TensorKernels kernels, Work work) {
-        List<VectorWarmUp.Leaf> leaves = kernels.vectorBitSize() == 0 ? List.of() : VectorLeaves.of(kernels, work);
+        return start(work, kernels.vectorBitSize() == 0 ? List.of() : VectorLeaves.of(kernels, work));
+    }
+
+    /** Warms up the given leaves (tests give it their own). */
+    static JitWarmUp start(Work work, List<VectorWarmUp.Leaf> leaves) {
         JitWarmUp w = new JitWarmUp(work, leaves);
         if (w.thread != null) {
             w.thread.start();
@@ -108,7 +120,7 @@ public final class JitWarmUp implements AutoCloseable {
     public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         synchronized (lock) {
-            while (compiled < total && !finished) {
+            while (compiled + givenUp < total && !finished) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -132,7 +144,8 @@ public final class JitWarmUp implements AutoCloseable {
             }
             return String.format(Locale.ROOT, "%d of %d vector kernels %s compiled after %.2f s%s; not yet: %s",
                     compiled, total, what, (System.nanoTime() - startNanos) / 1e9,
-                    finished ? " (the warm-up gave up)" : "", String.join(", ", pending));
+                    givenUp > 0 ? " (stopped waiting for " + givenUp + ")" : finished ? " (the warm-up gave up)" : "",
+                    String.join(", ", pending));
         }
     }
 
@@ -161,8 +174,9 @@ public final class JitWarmUp implements AutoCloseable {
     private void run(List<VectorWarmUp.Leaf> leaves) {
         AllocationCounter allocated = AllocationCounter.forCurrentThread();
         int n = leaves.size();
-        int[] rounds = new int[n];    // rounds since the leaf was started, -1 when compiled
+        int[] rounds = new int[n];    // rounds since the leaf was started, -1 when compiled or given up
         long[] due = new long[n];
+        long[] started = new long[n];
         int next = 0;                 // the first leaf not started yet
         int active = 0;
         try {
@@ -175,6 +189,7 @@ public final class JitWarmUp implements AutoCloseable {
                 // queue C2 raises its thresholds and C1 compiles new methods without profiling, both of which
                 // delay every leaf. One at a time would leave C2 idle while the next leaf's counters climb.
                 while (active < WINDOW && next < n) {
+                    started[next] = System.nanoTime();
                     next++;
                     active++;
                 }
@@ -195,6 +210,12 @@ public final class JitWarmUp implements AutoCloseable {
                     // compiled the leaf they allocate): so whenever C2 takes the profile it has seen every branch.
                     // The first one runs vectors and tells from its allocations whether C2 has compiled the leaf.
                     long now = System.nanoTime();
+                    if (now - started[i] > LEAF_GIVE_UP_NANOS) {
+                        rounds[i] = -1;
+                        active--;
+                        markGivenUp(leaf);
+                        continue;
+                    }
                     if (rounds[i] > PROFILE_ROUNDS && now < due[i]) {
                         continue;
                     }
@@ -261,6 +282,16 @@ public final class JitWarmUp implements AutoCloseable {
         }
         if (DEBUG) {
             System.err.printf(Locale.ROOT, "warm-up: API profiled after %.3f s%n", (System.nanoTime() - startNanos) / 1e9);
+        }
+    }
+
+    private void markGivenUp(VectorWarmUp.Leaf leaf) {
+        synchronized (lock) {
+            givenUp++;
+            lock.notifyAll();
+        }
+        if (DEBUG) {
+            System.err.println("warm-up: gave up waiting for " + leaf.name());
         }
     }
 

@@ -26,6 +26,30 @@ class JitWarmUpKernelTest {
         }
     }
 
+    /** Where the stuck leaves' allocations go, so that escape analysis cannot remove them. */
+    static volatile Object sink;
+
+    @Test
+    void aLeafThatStillAllocatesIsGivenUpOnAndTheOthersGoOn() throws InterruptedException {
+        // Two leaves that allocate at every check, as a leaf compiled with boxed vectors does, fill the window;
+        // the third, which allocates nothing, can start only when the warm-up stops waiting for one of them.
+        VectorWarmUp.Leaf stuck1 = new VectorWarmUp.Leaf("stuck 1", true, count -> { },
+                List.of(() -> sink = new byte[64 * 1024]));
+        VectorWarmUp.Leaf stuck2 = new VectorWarmUp.Leaf("stuck 2", true, count -> { },
+                List.of(() -> sink = new byte[64 * 1024]));
+        VectorWarmUp.Leaf quick = new VectorWarmUp.Leaf("quick", true, count -> { }, List.of(() -> { }));
+        long start = System.nanoTime();
+        try (JitWarmUp warmUp = JitWarmUp.start(JitWarmUp.Work.INFERENCE, List.of(stuck1, stuck2, quick))) {
+            assertFalse(warmUp.await(20, TimeUnit.SECONDS), "the stuck leaves never count as compiled");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds < 3 * JitWarmUp.LEAF_GIVE_UP_NANOS / 1e9, "waited " + seconds + " s");
+            String summary = warmUp.summary();
+            assertTrue(summary.startsWith("1 of 3 vector kernels for inference compiled after"), summary);
+            assertTrue(summary.endsWith("(stopped waiting for 2); not yet: stuck 1, stuck 2"), summary);
+            assertNull(warmUp.failure());
+        }
+    }
+
     @Test
     void idleCallsAllocateNothingEvenBeforeCompilation() {
         SimdVariants.kernels(true);   // skips where this JVM has no SIMD kernels
