@@ -3,7 +3,9 @@ package dev.lenet5.app;
 import dev.lenet5.app.serve.DigitServer;
 import dev.lenet5.app.serve.ServeLimits;
 import dev.lenet5.nn.classify.DigitClassifier;
+import dev.lenet5.tensor.kernel.JitWarmUp;
 import dev.lenet5.tensor.kernel.Kernels;
+import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -70,7 +72,15 @@ final class ServeCommand implements Callable<Integer> {
         if (!source.bundled()) {
             FileChecks.readableFile(model, "model file");
         }
-        DigitClassifier classifier = source.classifier(Kernels.get());
+        TensorKernels kernels = Kernels.get();
+        DigitClassifier classifier;
+        // The vector kernels are compiled before the first request, as evaluate does: left to the requests, C2
+        // compiled them from a muddled profile and the server ran the Vector API's boxed fallback for its whole
+        // life (60% of its samples under load).
+        try (JitWarmUp warmUp = JitWarmUp.start(kernels, JitWarmUp.Work.INFERENCE)) {
+            classifier = source.classifier(kernels);
+            JitWait.report(warmUp, out::println);
+        }
         String name = source.bundled() ? "bundled" : String.valueOf(model.getFileName());
         if (source.bundled()) {
             out.println(ModelSource.bundledNote(classifier.metadata()));

@@ -64,6 +64,8 @@ class ServeCommandTest {
         }
         String out = ChildJvm.read(log);
         assertTrue(out.strip().endsWith("stopped"), out);
+        // the kernels are compiled before the first request (JitWarmUp), and it says so
+        assertTrue(out.contains("JIT: ") && out.indexOf("JIT: ") < out.indexOf("serving model"), out);
     }
 
     @Test
