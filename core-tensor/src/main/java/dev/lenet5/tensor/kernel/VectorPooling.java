@@ -3,6 +3,7 @@ package dev.lenet5.tensor.kernel;
 import static dev.lenet5.tensor.kernel.VectorConstants.EVEN_HIGH;
 import static dev.lenet5.tensor.kernel.VectorConstants.EVEN_LOW;
 import static dev.lenet5.tensor.kernel.VectorConstants.L;
+import static dev.lenet5.tensor.kernel.VectorConstants.LANE_INDEX;
 import static dev.lenet5.tensor.kernel.VectorConstants.ODD_HIGH;
 import static dev.lenet5.tensor.kernel.VectorConstants.ODD_LOW;
 import static dev.lenet5.tensor.kernel.VectorConstants.S;
@@ -69,27 +70,32 @@ final class VectorPooling {
                     // window order (0,0), (0,1), (1,0), (1,1); take v when v > max, or v is NaN and max is not
                     // (NaN tested as x != x: test(IS_NAN) and andNot are not compiled to vector code on JDK 17)
                     FloatVector max = p00;
-                    FloatVector offset = FloatVector.zero(S);   // the winner's place in its window, as a float
+                    // the winner's place, relative to t, as a float: 2j for the window of lane j, plus its offset in it
+                    FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
+                    FloatVector left = lane.add(lane);
+                    FloatVector offset = left;
                     VectorMask<Float> take = p01.compare(VectorOperators.GT, max)
                             .or(p01.compare(VectorOperators.NE, p01).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p01, take);
-                    offset = offset.blend(FloatVector.broadcast(S, 1), take);
+                    offset = offset.blend(left.add(FloatVector.broadcast(S, 1)), take);
                     take = p10.compare(VectorOperators.GT, max)
                             .or(p10.compare(VectorOperators.NE, p10).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p10, take);
-                    offset = offset.blend(FloatVector.broadcast(S, width), take);
+                    offset = offset.blend(left.add(FloatVector.broadcast(S, width)), take);
                     take = p11.compare(VectorOperators.GT, max)
                             .or(p11.compare(VectorOperators.NE, p11).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p11, take);
-                    offset = offset.blend(FloatVector.broadcast(S, width + 1), take);
+                    offset = offset.blend(left.add(FloatVector.broadcast(S, width + 1)), take);
                     max.intoArray(y, yOff + out + at);
                     // The indices leave through a float scratch and a scalar loop rather than as an IntVector:
                     // on JDK 17 C2 binds IntVector's methods to the vector class only through their own type
-                    // profiles, which only this kernel would feed, and without them it boxed every vector.
+                    // profiles, which only this kernel would feed, and without them it boxed every vector. The loop
+                    // only converts and adds one number, which C2 can turn into vector instructions itself.
+                    // Only the row's windows: the lanes past its end belong to the next rows, written after it.
                     offset.intoArray(lanes, 0);
                     int a = argOff + out + at;
-                    for (int j = 0; j < L; j++) {
-                        argmax[a + j] = t + 2 * j + (int) lanes[j];
+                    for (int j = 0, valid = Math.min(L, ow - at); j < valid; j++) {
+                        argmax[a + j] = t + (int) lanes[j];
                     }
                 }
             }
