@@ -35,10 +35,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE",
-            description = "model.safetensors (or checkpoint.safetensors) written by train (default: the trained model"
-                    + " the jar carries)")
-    Path model;
+    @Mixin
+    ModelSource source;
 
     @Mixin
     DataOptions data;
@@ -69,7 +67,6 @@ final class EvaluateCommand implements Callable<Integer> {
         if (out != null) {
             FileChecks.writableDirectory(out, "--out");
         }
-        ModelSource source = new ModelSource(model);
         ModelFile.Loaded loaded;
         ImageSet test;
         // C2 compiles the forward pass's vector kernels while the model and the test images load.

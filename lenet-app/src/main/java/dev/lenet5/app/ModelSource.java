@@ -8,19 +8,19 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Option;
 
 /**
- * The model a command uses: the file given by {@code --model}, or without it the trained model the jar carries
- * (nn-layers' {@link BundledModel}), which the command then names with its provenance.
+ * The model a command uses, and its {@code --model} option (a mixin of evaluate, predict and serve): the file given,
+ * or without it the trained model the jar carries (nn-layers' {@link BundledModel}), which the command then names
+ * with its provenance.
  */
 final class ModelSource {
 
-    private final Path file;
-
-    /** @param file the {@code --model} option's file, or null for the bundled model */
-    ModelSource(Path file) {
-        this.file = file;
-    }
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "model.safetensors (or checkpoint.safetensors) written by train (default: the trained model"
+                    + " the jar carries)")
+    Path file;
 
     boolean bundled() {
         return file == null;

@@ -31,10 +31,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE",
-            description = "model.safetensors (or checkpoint.safetensors) written by train (default: the trained model"
-                    + " the jar carries)")
-    Path model;
+    @Mixin
+    ModelSource source;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG files, at most 16 MiB and 16 megapixels"
             + " (e.g. 4096 x 4096) each")
@@ -54,7 +52,6 @@ final class PredictCommand implements Callable<Integer> {
         for (Path image : images) {
             digits.add(DigitImages.prepare(image));
         }
-        ModelSource source = new ModelSource(model);
         DigitClassifier classifier = source.classifier(kernels);
         if (source.bundled() && !output.quiet) {
             // On stderr, so that stdout stays one line per image.

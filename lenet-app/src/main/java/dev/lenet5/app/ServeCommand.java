@@ -8,11 +8,11 @@ import dev.lenet5.tensor.kernel.Kernels;
 import dev.lenet5.tensor.kernel.TensorKernels;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,10 +35,8 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE",
-            description = "model.safetensors or checkpoint.safetensors written by train (default: the trained model"
-                    + " the jar carries)")
-    Path model;
+    @Mixin
+    ModelSource source;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
             description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE})")
@@ -68,9 +66,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ModelSource source = new ModelSource(model);
         if (!source.bundled()) {
-            FileChecks.readableFile(model, "model file");
+            FileChecks.readableFile(source.file, "model file");
         }
         TensorKernels kernels = Kernels.get();
         DigitClassifier classifier;
@@ -81,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
             classifier = source.classifier(kernels);
             JitWait.report(warmUp, out::println);
         }
-        String name = source.bundled() ? "bundled" : String.valueOf(model.getFileName());
+        String name = source.bundled() ? "bundled" : String.valueOf(source.file.getFileName());
         if (source.bundled()) {
             out.println(ModelSource.bundledNote(classifier.metadata()));
         }

@@ -48,12 +48,7 @@ class RecipeTest {
 
     @Test
     void bestSetsItsOptionsAndExplicitOptionsWin() throws IOException {
-        Path out = tmp.resolve("best");
-        AppRun run = AppRun.of("train", "--recipe", "best", "--epochs", "1", "--train-images", "240", "--val-images",
-                "120", "--test-images", "120", "--out", out.toString());
-        assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.out().contains("recipe best: --augment affine --schedule cosine --lr 0.002\n"), run::toString);
-        TrainConfig config = TrainConfig.fromCheckpoint(out.resolve(Trainer.CHECKPOINT_FILE));
+        TrainConfig config = trainOneEpoch("best", "recipe best: --augment affine --schedule cosine --lr 0.002\n");
         assertEquals("affine", config.augment());
         assertEquals("cosine", config.schedule());
         assertEquals(2e-3, config.lr());
@@ -62,19 +57,24 @@ class RecipeTest {
 
     @Test
     void fastSetsItsOptions() throws IOException {
-        Path out = tmp.resolve("fast");
-        AppRun run = AppRun.of("train", "--recipe", "fast", "--epochs", "1", "--train-images", "240", "--val-images",
-                "120", "--test-images", "120", "--out", out.toString());
-        assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.out().contains("recipe fast: --batch-size 60 --schedule onecycle --lr 0.004"
-                + " --label-smoothing 0.1 --ema 0.995\n"), run::toString);
-        TrainConfig config = TrainConfig.fromCheckpoint(out.resolve(Trainer.CHECKPOINT_FILE));
+        TrainConfig config = trainOneEpoch("fast", "recipe fast: --batch-size 60 --schedule onecycle --lr 0.004"
+                + " --label-smoothing 0.1 --ema 0.995\n");
         assertEquals(60, config.batchSize());
         assertEquals("onecycle", config.schedule());
         assertEquals(4e-3, config.lr());
         assertEquals(0.1, config.labelSmoothing());
         assertEquals(0.995, config.ema());
         assertEquals(1, config.epochs(), "the command line's --epochs overrides the recipe's 3");
+    }
+
+    /** A tiny one-epoch run of the recipe, which must say what it set; the settings its checkpoint stored. */
+    private TrainConfig trainOneEpoch(String recipe, String said) throws IOException {
+        Path out = tmp.resolve(recipe);
+        AppRun run = AppRun.of("train", "--recipe", recipe, "--epochs", "1", "--train-images", "240", "--val-images",
+                "120", "--test-images", "120", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains(said), run::toString);
+        return TrainConfig.fromCheckpoint(out.resolve(Trainer.CHECKPOINT_FILE));
     }
 
     @Test
