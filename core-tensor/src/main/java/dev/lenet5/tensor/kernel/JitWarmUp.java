@@ -65,6 +65,13 @@ public final class JitWarmUp implements AutoCloseable {
      * reported as not compiled.
      */
     static final long LEAF_GIVE_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
+    /**
+     * A leaf that still allocates this long after it started is sent back to be compiled again, once (see
+     * {@link VectorWarmUp.Leaf#NO_RECOMPILE}), and waited for anew. In about one fresh JVM in twenty, C2 compiled the
+     * unrolled convolution or dot tiles from a profile without the vector types, and they ran boxed for the whole
+     * run (a fifth of the speed, and hundreds of MB of garbage). A healthy leaf is compiled well before this.
+     */
+    static final long RECOMPILE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1200);
 
     private static final boolean DEBUG = Boolean.getBoolean("lenet5.warmup.debug");
 
@@ -76,6 +83,7 @@ public final class JitWarmUp implements AutoCloseable {
     private final java.util.Set<String> pending = new java.util.LinkedHashSet<>();
     private int compiled;
     private int givenUp;
+    private int sentBack;
     private long compiledNanos = -1;
     private boolean finished;
     private volatile boolean stop;
@@ -138,12 +146,13 @@ public final class JitWarmUp implements AutoCloseable {
                 return "no vector kernels to compile";
             }
             String what = work == Work.INFERENCE ? "for inference" : "for training";
+            String again = sentBack == 0 ? "" : String.format(Locale.ROOT, " (%d compiled again)", sentBack);
             if (compiled == total) {
-                return String.format(Locale.ROOT, "%d vector kernels %s compiled in %.2f s", total, what,
-                        compiledNanos / 1e9);
+                return String.format(Locale.ROOT, "%d vector kernels %s compiled in %.2f s%s", total, what,
+                        compiledNanos / 1e9, again);
             }
-            return String.format(Locale.ROOT, "%d of %d vector kernels %s compiled after %.2f s%s; not yet: %s",
-                    compiled, total, what, (System.nanoTime() - startNanos) / 1e9,
+            return String.format(Locale.ROOT, "%d of %d vector kernels %s compiled after %.2f s%s%s; not yet: %s",
+                    compiled, total, what, (System.nanoTime() - startNanos) / 1e9, again,
                     givenUp > 0 ? " (stopped waiting for " + givenUp + ")" : finished ? " (the warm-up gave up)" : "",
                     String.join(", ", pending));
         }
@@ -177,6 +186,7 @@ public final class JitWarmUp implements AutoCloseable {
         int[] rounds = new int[n];    // rounds since the leaf was started, -1 when compiled or given up
         long[] due = new long[n];
         long[] started = new long[n];
+        boolean[] sentBack = new boolean[n];
         int next = 0;                 // the first leaf not started yet
         int active = 0;
         try {
@@ -210,6 +220,14 @@ public final class JitWarmUp implements AutoCloseable {
                     // compiled the leaf they allocate): so whenever C2 takes the profile it has seen every branch.
                     // The first one runs vectors and tells from its allocations whether C2 has compiled the leaf.
                     long now = System.nanoTime();
+                    if (!sentBack[i] && leaf.canRecompile() && now - started[i] > RECOMPILE_AFTER_NANOS) {
+                        // Discard its compiled code, and profile the tiny calls every round again, as at its start.
+                        sentBack[i] = true;
+                        leaf.recompile().run();
+                        started[i] = now;
+                        rounds[i] = 1;
+                        recompiled(leaf);
+                    }
                     if (now - started[i] > LEAF_GIVE_UP_NANOS) {
                         rounds[i] = -1;
                         active--;
@@ -282,6 +300,15 @@ public final class JitWarmUp implements AutoCloseable {
         }
         if (DEBUG) {
             System.err.printf(Locale.ROOT, "warm-up: API profiled after %.3f s%n", (System.nanoTime() - startNanos) / 1e9);
+        }
+    }
+
+    private void recompiled(VectorWarmUp.Leaf leaf) {
+        synchronized (lock) {
+            sentBack++;
+        }
+        if (DEBUG) {
+            System.err.println("warm-up: sent " + leaf.name() + " back to be compiled again");
         }
     }
 

@@ -32,12 +32,51 @@ final class VectorWarmUp {
      * tiny calls' inputs where the leaf writes over them (else, after thousands of calls, they would drift, and a
      * branch the program takes would look never taken).
      */
-    record Leaf(String name, boolean inference, IntConsumer idle, List<Runnable> tiny, Runnable restore) {
+    record Leaf(String name, boolean inference, IntConsumer idle, List<Runnable> tiny, Runnable restore,
+                Runnable recompile) {
+
+        Leaf(String name, boolean inference, IntConsumer idle, List<Runnable> tiny, Runnable restore) {
+            this(name, inference, idle, tiny, restore, NO_RECOMPILE);
+        }
 
         Leaf(String name, boolean inference, IntConsumer idle, List<Runnable> tiny) {
             this(name, inference, idle, tiny, () -> { });
         }
+
+        /**
+         * No recompile call. A leaf's {@code recompile} call hands it a null array, which the leaf reads in its own
+         * compiled code (the Vector API's loads are always inlined). C2 compiles such a read as a trap: after a few
+         * of them at one place it discards the compiled method, so the leaf runs interpreted again, profiles the
+         * warm-up's tiny calls afresh and is compiled anew. That is the way out when C2 compiled a leaf from a
+         * profile without the vector types, with boxed vectors. Interpreted or compiled by C1, the call only throws.
+         * Only the unrolled tiles have one: they are the only leaves seen compiled with boxes.
+         */
+        static final Runnable NO_RECOMPILE = () -> { };
+
+        /** Whether {@link #recompile} can send the leaf back to be compiled again. */
+        boolean canRecompile() {
+            return recompile != NO_RECOMPILE;
+        }
     }
+
+    /** Runs a leaf's call on a null array and swallows the NullPointerException it is meant to throw. */
+    private static Runnable throwingNull(Runnable call) {
+        return () -> {
+            for (int i = 0; i < RECOMPILE_TRAPS; i++) {
+                try {
+                    call.run();
+                } catch (NullPointerException expected) {
+                    // the trap fired (or the interpreter threw): either way nothing was computed
+                }
+            }
+        };
+    }
+
+    /**
+     * How often a recompile call throws: C2 discards a method at its first null trap only sometimes; otherwise it keeps
+     * the code and counts, and discards it once one place has trapped a few times (HotSpot's PerBytecodeTrapLimit, 4).
+     */
+    static final int RECOMPILE_TRAPS = 10;
 
     // Shared inputs of the elementwise leaves: 17 vectors and a tail, so that an interpreted call allocates
     // kilobytes of boxes (see JitWarmUp.COMPILED_MAX_BYTES), and every loop runs: sum's four-vector loop (four
@@ -183,7 +222,8 @@ final class VectorWarmUp {
                 shape.full(0, wp, 0, off, x, 0, pos, pos, 0, y, 0, ldy, mr, tile);
             }
         }, List.of(() -> shape.full(3, wp, 0, off, x, 0, pos, pos, 0, y, 0, ldy, mr, tile),
-                () -> shape.full(3, wp, 0, off, x, 0, pos, pos, 0, y, 0, ldy, 1, tile)));
+                () -> shape.full(3, wp, 0, off, x, 0, pos, pos, 0, y, 0, ldy, 1, tile)), () -> { },
+                throwingNull(() -> shape.full(3, wp, 0, off, x, 0, null, pos, 0, y, 0, ldy, mr, tile)));
     }
 
     private static Leaf dotTile(VectorDotTile tile) {
@@ -197,7 +237,8 @@ final class VectorWarmUp {
                 tile.run(0, len, a, len, rows, a, len, rows, out);
             }
         }, List.of(() -> tile.run(1, len, a, len, rows, a, len, rows, out),
-                () -> tile.run(2, len, a, len, rows, a, len, rows, out)));
+                () -> tile.run(2, len, a, len, rows, a, len, rows, out)), () -> { },
+                throwingNull(() -> tile.run(1, len, a, len, rows, null, len, rows, out)));
     }
 
     private static List<Leaf> gemmTiles(boolean wideRegisterFile) {
@@ -214,7 +255,8 @@ final class VectorWarmUp {
                 for (int i = 0; i < count; i++) {
                     VectorGemm.microKernel(wideRegisterFile, v, 0, ap, 0, bp, 0, nr, c, 0, nr);
                 }
-            }, List.of(() -> VectorGemm.microKernel(wideRegisterFile, v, 3, ap, 0, bp, 0, nr, c, 0, nr))));
+            }, List.of(() -> VectorGemm.microKernel(wideRegisterFile, v, 3, ap, 0, bp, 0, nr, c, 0, nr)), () -> { },
+                    throwingNull(() -> VectorGemm.microKernel(wideRegisterFile, v, 3, null, 0, bp, 0, nr, c, 0, nr))));
         }
         return leaves;
     }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashSet;
@@ -99,5 +101,32 @@ class JitWarmUpKernelTest {
         assertTrue(warmUp.summary().contains("not yet"), warmUp.summary());
         warmUp.close();
         assertNull(warmUp.failure());
+    }
+
+    @Test
+    void aLeafSentBackRunsUncompiledAgainAndIsCompiledAnew() throws InterruptedException {
+        SimdVariants.kernels(true);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        VectorWarmUp.Leaf leaf = VectorWarmUp.leaves(true, ConvAlgorithm.DIRECT).stream()
+                .filter(VectorWarmUp.Leaf::canRecompile).findFirst().orElseThrow();
+        try (JitWarmUp warmUp = JitWarmUp.start(JitWarmUp.Work.INFERENCE, List.of(leaf))) {
+            // C2 may be busy with other tests' methods; the mechanism can only be seen once it has compiled the leaf
+            assumeTrue(warmUp.await(20, TimeUnit.SECONDS), warmUp.summary());
+            // it works once per leaf: on a busy machine the warm-up may have used it already
+            assumeFalse(warmUp.summary().contains("compiled again"), warmUp.summary());
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        leaf.tiny().get(0).run();
+        long compiled = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(compiled < JitWarmUp.COMPILED_MAX_BYTES, leaf.name() + " compiled, yet allocated " + compiled);
+        leaf.recompile().run();
+        before = threads.getCurrentThreadAllocatedBytes();
+        leaf.tiny().get(0).run();
+        long sentBack = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(sentBack >= JitWarmUp.COMPILED_MAX_BYTES,
+                leaf.name() + " still ran compiled code after it was sent back (allocated " + sentBack + " bytes)");
+        try (JitWarmUp again = JitWarmUp.start(JitWarmUp.Work.INFERENCE, List.of(leaf))) {
+            assertTrue(again.await(20, TimeUnit.SECONDS), again.summary());
+        }
     }
 }
