@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The training run: epochs of shuffled mini-batches on the training split, a validation pass after each,
@@ -47,6 +48,8 @@ public final class Trainer {
     public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
     public static final String METRICS_FILE = "metrics.csv";
     public static final String CURVES_FILE = "curves.png";
+    /** How often {@link #CURVES_FILE} is redrawn during a run, at most (and after its last epoch). */
+    static final long PLOT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Settings, versions, kernels, timings and results of the run, written when it ends. */
     public static final String RUN_FILE = "run.json";
     /**
@@ -83,6 +86,7 @@ public final class Trainer {
     private final Path out;
     private final Progress progress;
     private final boolean resume;
+    private long plottedAt = System.nanoTime();   // the run's start counts as a drawing: the first waits too
     private final String datasetName;
     private final String program;
     private String recipe;
@@ -168,7 +172,7 @@ public final class Trainer {
                 EpochMetrics m = trainEpoch(step, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
                 progress.epochDone(m, config.epochs());
-                saveEpoch(model, optimizer, average, history, epoch);
+                saveEpoch(model, optimizer, average, history, epoch, epoch == config.epochs());
             }
             Evaluation result = evaluate(network, average, testBatches);
             // The last epoch's model again, now with its test accuracy in the provenance.
@@ -232,9 +236,15 @@ public final class Trainer {
      * which could be neither resumed nor overwritten.
      */
     private void saveEpoch(LeNet5 model, Optimizer optimizer, WeightAverage average, List<EpochMetrics> history,
-                           int epoch) throws IOException {
+                           int epoch, boolean last) throws IOException {
         MetricsCsv.write(out.resolve(METRICS_FILE), history);
-        CurvesPlot.write(out.resolve(CURVES_FILE), history, "LeNet-5 on " + datasetName);
+        // Drawing the curves costs more than the epoch's other files together (tenths of a second; about a second for
+        // a JVM's first chart, which loads the charting and font code): redrawn when the last drawing is
+        // PLOT_INTERVAL_NANOS old, and after the last epoch.
+        if (last || System.nanoTime() - plottedAt >= PLOT_INTERVAL_NANOS) {
+            CurvesPlot.write(out.resolve(CURVES_FILE), history, "LeNet-5 on " + datasetName);
+            plottedAt = System.nanoTime();
+        }
         Map<String, String> settings = new LinkedHashMap<>(config.toMetadata());
         settings.put(CONV_SETTING, conv.toString());
         if (recipe != null) {
