@@ -55,14 +55,4 @@ public final class Agreement {
             }
         }
     }
-
-    /** As {@link #requireEqual} for indices (the pooling argmax). */
-    public static void requireEqual(String what, int[] expected, int[] got, int n) {
-        for (int i = 0; i < n; i++) {
-            if (expected[i] != got[i]) {
-                throw new IllegalStateException(what + ": entry " + i + " is " + got[i] + " but the scalar reference gives "
-                        + expected[i]);
-            }
-        }
-    }
 }

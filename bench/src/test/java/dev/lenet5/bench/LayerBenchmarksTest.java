@@ -112,6 +112,9 @@ class LayerBenchmarksTest {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> PoolBenchmark.verify(c, BrokenKernels.adding(1e-6f, "maxPoolForward"), 2, x, dy));
             assertTrue(e.getMessage().contains("forward output"), e.getMessage());
+            e = assertThrows(IllegalStateException.class,
+                    () -> PoolBenchmark.verify(c, BrokenKernels.adding(1e-6f, "maxPoolBackward"), 2, x, dy));
+            assertTrue(e.getMessage().contains("input gradient"), e.getMessage());
         }
     }
 

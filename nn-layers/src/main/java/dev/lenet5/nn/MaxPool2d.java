@@ -22,7 +22,7 @@ public final class MaxPool2d implements Layer {
     private final int outW;
 
     private float[] output;
-    private int[] argmax;        // per output element: index of the winning input, relative to the batch start
+    private float[] argmax;      // per output element: index of the winning input in its plane (exact: < 2^24)
     private float[] inputGrad;
     private int forwardBatch;
 
@@ -40,6 +40,10 @@ public final class MaxPool2d implements Layer {
         if (kernel > height || kernel > width) {
             throw new IllegalArgumentException(name + ": kernel " + kernel + " is larger than the input "
                     + height + "x" + width);
+        }
+        if ((long) height * width > TensorKernels.MAX_POOL_PLANE) {
+            throw new IllegalArgumentException(name + ": an input plane of " + height + "x" + width
+                    + " has more than 2^24 elements, the most whose indices the pooling keeps exactly");
         }
         this.channels = channels;
         this.height = height;
@@ -90,7 +94,7 @@ public final class MaxPool2d implements Layer {
         Buffers.checkBatch(name, "output gradient", dy, batch, outputSize());
         inputGrad = Buffers.atLeast(inputGrad, (long) batch * inputSize(), name);
         Arrays.fill(inputGrad, 0, batch * inputSize(), 0f);   // overlapping windows (stride < kernel) accumulate
-        kernels.maxPoolBackward(batch * outputSize(), dy, 0, argmax, 0, inputGrad, 0);
+        kernels.maxPoolBackward(batch * channels, outH * outW, height * width, dy, 0, argmax, 0, inputGrad, 0);
         return inputGrad;
     }
 

@@ -1,9 +1,14 @@
 package dev.lenet5.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lenet5.tensor.kernel.TensorKernels;
+import dev.lenet5.tensor.kernel.ScalarKernels;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,5 +37,18 @@ class MaxPool2dTest {
             0, 0, 0, 0,
         };
         assertArrayEquals(expected, Arrays.copyOf(dx, 16));
+    }
+
+    /** The winners' indices are kept as floats, exact up to planes of 2^24 inputs: a larger plane is refused. */
+    @Test
+    void refusesAPlaneTooLargeForExactIndices() {
+        assertDoesNotThrow(() -> new MaxPool2d("pool", ScalarKernels.INSTANCE, 3, 4096, 4096, 2, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MaxPool2d("pool9", ScalarKernels.INSTANCE, 1, 4097, 4096, 2, 2));
+        assertTrue(e.getMessage().startsWith("pool9: ") && e.getMessage().contains("4097x4096")
+                && e.getMessage().contains("2^24"), e.getMessage());
+        // an int product would overflow to 0 and pass
+        assertThrows(IllegalArgumentException.class,
+                () -> new MaxPool2d("pool", ScalarKernels.INSTANCE, 1, 65536, 65536, 2, 2));
     }
 }

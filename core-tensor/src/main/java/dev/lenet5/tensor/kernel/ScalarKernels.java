@@ -258,20 +258,21 @@ public final class ScalarKernels implements TensorKernels {
 
     @Override
     public void maxPoolForward(int planes, int height, int width, int kernel, int stride,
-                               float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+                               float[] x, int xOff, float[] y, int yOff, float[] argmax, int argOff) {
+        requirePoolPlane(height, width);
         int oh = (height - kernel) / stride + 1;
         int ow = (width - kernel) / stride + 1;
         int o = 0;
         for (int p = 0; p < planes; p++) {
-            int plane = p * height * width;
+            int plane = xOff + p * height * width;
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
-                    int best = plane + (oy * stride) * width + ox * stride;
-                    float max = x[xOff + best];
+                    int best = (oy * stride) * width + ox * stride;   // relative to the plane
+                    float max = x[plane + best];
                     for (int ky = 0; ky < kernel; ky++) {
                         for (int kx = 0; kx < kernel; kx++) {
-                            int idx = plane + (oy * stride + ky) * width + ox * stride + kx;
-                            float v = x[xOff + idx];
+                            int idx = (oy * stride + ky) * width + ox * stride + kx;
+                            float v = x[plane + idx];
                             // Strict '>' keeps the first maximum on ties; a NaN wins and then sticks.
                             if (v > max || (v != v && max == max)) {
                                 max = v;
@@ -280,17 +281,32 @@ public final class ScalarKernels implements TensorKernels {
                         }
                     }
                     y[yOff + o] = max;
-                    argmax[argOff + o] = best;
+                    argmax[argOff + o] = best;   // exact: best < height * width <= 2^24
                     o++;
                 }
             }
         }
     }
 
+    /** Refuses planes whose indices would not all be exact as floats (see {@link TensorKernels#maxPoolForward}). */
+    static void requirePoolPlane(int height, int width) {
+        long size = (long) height * width;
+        if (size > MAX_POOL_PLANE) {
+            throw new IllegalArgumentException("max pooling: a plane of " + height + "x" + width + " = " + size
+                    + " elements is larger than 2^24 = " + MAX_POOL_PLANE
+                    + ", the most whose indices a float holds exactly");
+        }
+    }
+
     @Override
-    public void maxPoolBackward(int n, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff) {
-        for (int o = 0; o < n; o++) {
-            dx[dxOff + argmax[argOff + o]] += dy[dyOff + o];
+    public void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
+                                float[] argmax, int argOff, float[] dx, int dxOff) {
+        for (int p = 0; p < planes; p++) {
+            int in = dxOff + p * inPlaneSize;
+            int out = p * outPlaneSize;
+            for (int o = 0; o < outPlaneSize; o++) {
+                dx[in + (int) argmax[argOff + out + o]] += dy[dyOff + out + o];
+            }
         }
     }
 

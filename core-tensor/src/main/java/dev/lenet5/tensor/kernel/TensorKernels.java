@@ -120,15 +120,28 @@ public interface TensorKernels {
     /**
      * Max pooling without padding, window {@code kernel x kernel}, step {@code stride}.
      * x: (planes, H, W) at xOff → y: (planes, OH, OW) at yOff, OH = (H - kernel) / stride + 1.
-     * {@code argmax[argOff + o]} receives the index, relative to xOff, of the element that was chosen for
-     * output o. Ties go to the first maximum in row-major window order (a strict {@code >} scan), as in
-     * PyTorch. NaN propagates: a window holding NaN outputs NaN.
+     * {@code argmax[argOff + o]} receives the index of the element that was chosen for output o, relative to
+     * the start of its plane (in [0, H*W)), as a float: floats hold every integer below 2^24 exactly, so a
+     * plane-relative index is exact for any number of planes, and the vector kernels store it straight from a
+     * float vector. Ties go to the first maximum in row-major window order (a strict {@code >} scan), as in
+     * PyTorch. NaN propagates: a window holding NaN outputs NaN (its first NaN is the winner).
+     *
+     * @throws IllegalArgumentException if H*W exceeds 2^24 ({@link #MAX_POOL_PLANE}), before touching an array
      */
     void maxPoolForward(int planes, int height, int width, int kernel, int stride,
-                        float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff);
+                        float[] x, int xOff, float[] y, int yOff, float[] argmax, int argOff);
 
-    /** {@code dx[dxOff + argmax[argOff + o]] += dy[dyOff + o]} for o in [0, n): routes gradient to the winners. */
-    void maxPoolBackward(int n, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff);
+    /**
+     * Routes each output's gradient to its winner: for plane p in [0, planes) and o in [0, outPlaneSize),
+     * {@code dx[dxOff + p * inPlaneSize + (int) argmax[a]] += dy[dyOff + p * outPlaneSize + o]} with
+     * {@code a = argOff + p * outPlaneSize + o}, where argmax is what {@link #maxPoolForward} wrote for
+     * planes of inPlaneSize = H*W inputs and outPlaneSize = OH*OW outputs.
+     */
+    void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
+                         float[] argmax, int argOff, float[] dx, int dxOff);
+
+    /** The most elements a pooled plane may have: 2^24, so that every index in it is exact as a float. */
+    int MAX_POOL_PLANE = 1 << 24;
 
     // ---------------------------------------------------------------- softmax, reductions
 

@@ -191,14 +191,14 @@ final class VectorKernels implements TensorKernels {
 
     @Override
     public void maxPoolForward(int planes, int height, int width, int kernel, int stride,
-                               float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
-        VectorPooling.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff,
-                convWorkspace.get().lanes);
+                               float[] x, int xOff, float[] y, int yOff, float[] argmax, int argOff) {
+        VectorPooling.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff);
     }
 
     @Override
-    public void maxPoolBackward(int n, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff) {
-        VectorPooling.maxPoolBackward(n, dy, dyOff, argmax, argOff, dx, dxOff);
+    public void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
+                                float[] argmax, int argOff, float[] dx, int dxOff) {
+        VectorPooling.maxPoolBackward(planes, outPlaneSize, inPlaneSize, dy, dyOff, argmax, argOff, dx, dxOff);
     }
 
     // ---------------------------------------------------------------- softmax, reductions

@@ -13,7 +13,17 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
-/** Max pooling: the 2x2 windows at stride 2 of LeNet in vectors, every other window through the reference. */
+/**
+ * Max pooling: the 2x2 windows at stride 2 of LeNet in vectors, every other window through the reference.
+ *
+ * <p>The argmax is a float array holding each winner's index relative to its plane, so the kernel blends the
+ * indices as a float vector and stores them as it stores the maxima, in one instruction. An IntVector would
+ * need no conversion either, but on JDK 17 C2 binds IntVector's methods to the vector class only through
+ * their own type profiles, which only this kernel would feed; without them it boxed every vector. Converting
+ * float lanes to ints in a scalar loop made the forward pass a quarter to a half slower. Planes of at most
+ * 2^24 elements keep every index an exact float, whatever the number of planes; the backward pass is a
+ * scatter through those indices, the reference's.
+ */
 final class VectorPooling {
 
     private VectorPooling() {
@@ -30,35 +40,37 @@ final class VectorPooling {
      * of the pooling. Other windows use the reference.
      */
     static void maxPoolForward(int planes, int height, int width, int kernel, int stride,
-                               float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff, float[] lanes) {
+                               float[] x, int xOff, float[] y, int yOff, float[] argmax, int argOff) {
+        ScalarKernels.requirePoolPlane(height, width);
         if (kernel != 2 || stride != 2) {
             ScalarKernels.INSTANCE.maxPoolForward(planes, height, width, kernel, stride, x, xOff, y, yOff, argmax, argOff);
             return;
         }
-        maxPool2x2(planes, height, width, x, xOff, y, yOff, argmax, argOff, lanes);
+        maxPool2x2(planes, height, width, x, xOff, y, yOff, argmax, argOff);
     }
 
     // x: (planes, H, W) → y, argmax: (planes, H/2, W/2); one loop nest, so the shuffles and masks stay in registers
     static void maxPool2x2(int planes, int height, int width, float[] x, int xOff,
-                           float[] y, int yOff, int[] argmax, int argOff, float[] lanes) {
+                           float[] y, int yOff, float[] argmax, int argOff) {
         int oh = height / 2;
         int ow = width / 2;
         int outEnd = planes * oh * ow;   // relative to yOff and argOff
         for (int p = 0; p < planes; p++) {
+            int plane = p * height * width;   // relative to xOff
             for (int oy = 0; oy < oh; oy++) {
-                int top = p * height * width + 2 * oy * width;   // relative to xOff
+                int top = 2 * oy * width;     // relative to the plane
                 int out = (p * oh + oy) * ow;
                 for (int ox = 0; ox < ow; ox += L) {
                     int at = ow >= L ? Math.min(ox, ow - L) : 0;
                     int t = top + 2 * at;
-                    if (xOff + t + width + 2 * L > x.length || out + at + L > outEnd) {
+                    int i = xOff + plane + t;
+                    if (i + width + 2 * L > x.length || out + at + L > outEnd) {
                         for (int o = at; o < Math.min(ow, at + L); o++) {
-                            maxPool2x2Window(x, xOff, top + 2 * o, width, y, yOff + out + o, argmax, argOff + out + o);
+                            maxPool2x2Window(x, xOff + plane, top + 2 * o, width, y, yOff + out + o, argmax, argOff + out + o);
                         }
                         continue;
                     }
-                    // y[j], argmax[j] for the L windows at x[xOff + t + 2j]: de-interleave their columns
-                    int i = xOff + t;
+                    // y[j], argmax[j] for the L windows at x[i + 2j]: de-interleave their columns
                     FloatVector lo = FloatVector.fromArray(S, x, i);
                     FloatVector hi = FloatVector.fromArray(S, x, i + L);
                     FloatVector p00 = lo.rearrange(EVEN_LOW).blend(hi.rearrange(EVEN_HIGH), UPPER_HALF);
@@ -70,53 +82,47 @@ final class VectorPooling {
                     // window order (0,0), (0,1), (1,0), (1,1); take v when v > max, or v is NaN and max is not
                     // (NaN tested as x != x: test(IS_NAN) and andNot are not compiled to vector code on JDK 17)
                     FloatVector max = p00;
-                    // the winner's place, relative to t, as a float: 2j for the window of lane j, plus its offset in it
+                    // the winner's index in the plane: t + 2j for the window of lane j, plus its offset in it
+                    // (integers below 2^24, so every add is exact)
                     FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
-                    FloatVector left = lane.add(lane);
-                    FloatVector offset = left;
+                    FloatVector left = lane.add(lane).add(FloatVector.broadcast(S, (float) t));
+                    FloatVector index = left;
                     VectorMask<Float> take = p01.compare(VectorOperators.GT, max)
                             .or(p01.compare(VectorOperators.NE, p01).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p01, take);
-                    offset = offset.blend(left.add(FloatVector.broadcast(S, 1)), take);
+                    index = index.blend(left.add(FloatVector.broadcast(S, 1f)), take);
                     take = p10.compare(VectorOperators.GT, max)
                             .or(p10.compare(VectorOperators.NE, p10).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p10, take);
-                    offset = offset.blend(left.add(FloatVector.broadcast(S, width)), take);
+                    index = index.blend(left.add(FloatVector.broadcast(S, (float) width)), take);
                     take = p11.compare(VectorOperators.GT, max)
                             .or(p11.compare(VectorOperators.NE, p11).and(max.compare(VectorOperators.EQ, max)));
                     max = max.blend(p11, take);
-                    offset = offset.blend(left.add(FloatVector.broadcast(S, width + 1)), take);
+                    index = index.blend(left.add(FloatVector.broadcast(S, (float) (width + 1))), take);
+                    // lanes past the row's end hold the next rows' windows, or a value those rows overwrite
                     max.intoArray(y, yOff + out + at);
-                    // The indices leave through a float scratch and a scalar loop rather than as an IntVector:
-                    // on JDK 17 C2 binds IntVector's methods to the vector class only through their own type
-                    // profiles, which only this kernel would feed, and without them it boxed every vector. The loop
-                    // only converts and adds one number, which C2 can turn into vector instructions itself.
-                    // Only the row's windows: the lanes past its end belong to the next rows, written after it.
-                    offset.intoArray(lanes, 0);
-                    int a = argOff + out + at;
-                    for (int j = 0, valid = Math.min(L, ow - at); j < valid; j++) {
-                        argmax[a + j] = t + (int) lanes[j];
-                    }
+                    index.intoArray(argmax, argOff + out + at);
                 }
             }
         }
     }
 
-    // one 2x2 window at x[xOff + i] (i relative to xOff), compared as the reference does
-    private static void maxPool2x2Window(float[] x, int xOff, int i, int width, float[] y, int yi, int[] argmax, int ai) {
-        float max = x[xOff + i];
+    // one 2x2 window at x[planeStart + i] (i relative to the plane), compared as the reference does
+    private static void maxPool2x2Window(float[] x, int planeStart, int i, int width,
+                                         float[] y, int yi, float[] argmax, int ai) {
+        float max = x[planeStart + i];
         int best = i;
-        float v = x[xOff + i + 1];
+        float v = x[planeStart + i + 1];
         if (v > max || (v != v && max == max)) {
             max = v;
             best = i + 1;
         }
-        v = x[xOff + i + width];
+        v = x[planeStart + i + width];
         if (v > max || (v != v && max == max)) {
             max = v;
             best = i + width;
         }
-        v = x[xOff + i + width + 1];
+        v = x[planeStart + i + width + 1];
         if (v > max || (v != v && max == max)) {
             max = v;
             best = i + width + 1;
@@ -126,7 +132,8 @@ final class VectorPooling {
     }
 
     /** A scatter through argmax: nothing for vectors to gain. */
-    static void maxPoolBackward(int n, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff) {
-        ScalarKernels.INSTANCE.maxPoolBackward(n, dy, dyOff, argmax, argOff, dx, dxOff);
+    static void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
+                                float[] argmax, int argOff, float[] dx, int dxOff) {
+        ScalarKernels.INSTANCE.maxPoolBackward(planes, outPlaneSize, inPlaneSize, dy, dyOff, argmax, argOff, dx, dxOff);
     }
 }

@@ -283,16 +283,15 @@ final class VectorWarmUp {
         float[] roomy = ramp(8 * wide + 4 * L);
         float[] tight = ramp(2 * narrow);
         float[] y = new float[4 * wide];
-        int[] argmax = new int[4 * wide];
-        float[] lanes = new float[L];
-        // planes, height, width, x, xOff, y, yOff, argmax, argOff, lanes
+        float[] argmax = new float[4 * wide];
+        // planes, height, width, x, xOff, y, yOff, argmax, argOff
         return new Leaf("max pool 2x2", true, count -> {
             for (int c = 0; c < count; c++) {
-                VectorPooling.maxPool2x2(0, 2, wide, roomy, 0, y, 0, argmax, 0, lanes);
+                VectorPooling.maxPool2x2(0, 2, wide, roomy, 0, y, 0, argmax, 0);
             }
-        }, List.of(() -> VectorPooling.maxPool2x2(2, 2, wide, roomy, 0, y, 0, argmax, 0, lanes),
-                () -> VectorPooling.maxPool2x2(3, 2, narrow, roomy, 0, y, 0, argmax, 0, lanes),
-                () -> VectorPooling.maxPool2x2(1, 2, narrow, tight, 0, y, 0, argmax, 0, lanes)));
+        }, List.of(() -> VectorPooling.maxPool2x2(2, 2, wide, roomy, 0, y, 0, argmax, 0),
+                () -> VectorPooling.maxPool2x2(3, 2, narrow, roomy, 0, y, 0, argmax, 0),
+                () -> VectorPooling.maxPool2x2(1, 2, narrow, tight, 0, y, 0, argmax, 0)));
     }
 
     private static Leaf expandGradient() {

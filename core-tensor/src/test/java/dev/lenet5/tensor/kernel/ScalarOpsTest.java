@@ -2,6 +2,7 @@ package dev.lenet5.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -64,32 +65,79 @@ class ScalarOpsTest {
             -7, -5, NAN, 9  // window (1,0): -5 at index 8; window (1,1): the first NaN, index 11
         };
         float[] y = new float[4];
-        int[] arg = new int[4];
+        float[] arg = new float[4];
         K.maxPoolForward(1, 4, 4, 2, 2, x, 0, y, 0, arg, 0);
         assertArrayEquals(new float[]{3, 2, -5, NAN}, y);
-        assertArrayEquals(new int[]{1, 2, 8, 11}, arg);
+        assertArrayEquals(new float[]{1, 2, 8, 11}, arg);
     }
 
     @Test
     void maxPoolHandlesOverlappingWindowsPlanesAndOffsets() {
-        // Two 3x3 planes at offset 2, 2x2 windows at stride 1; argmax is relative to the offset.
+        // Two 3x3 planes at offset 2, 2x2 windows at stride 1; argmax is relative to each window's plane.
         float[] x = {
             99, 99,
             1, 2, 3, 4, 5, 6, 7, 8, 9,
             9, 8, 7, 6, 5, 4, 3, 2, 1};
         float[] y = new float[8];
-        int[] arg = new int[9];
+        float[] arg = new float[9];
         K.maxPoolForward(2, 3, 3, 2, 1, x, 2, y, 0, arg, 1);
         assertArrayEquals(new float[]{5, 6, 8, 9, 9, 8, 6, 5}, y);
-        assertArrayEquals(new int[]{0, 4, 5, 7, 8, 9, 10, 12, 13}, arg);
+        assertArrayEquals(new float[]{0, 4, 5, 7, 8, 0, 1, 3, 4}, arg);
     }
 
     @Test
-    void maxPoolBackwardRoutesAndAccumulatesGradient() {
-        float[] dx = {1, 1, 1, 1, 1};
-        // Outputs 0 and 2 chose the same input: both gradients land there.
-        K.maxPoolBackward(3, new float[]{0, 10, 20, 30}, 1, new int[]{3, 0, 3}, 0, dx, 1);
-        assertArrayEquals(new float[]{1, 21, 1, 1, 41}, dx);
+    void maxPoolBackwardRoutesAndAccumulatesGradientWithinEachPlane() {
+        // Two planes of 3 inputs at dx offset 1, two outputs each; argmax and dy at offset 1.
+        float[] dx = {1, 1, 1, 1, 1, 1, 1};
+        float[] dy = {0, 10, 20, 30, 40};
+        float[] arg = {-1, 2, 2, 0, 1};
+        // Plane 0: both outputs chose input 2, so both gradients land there; plane 1: inputs 0 and 1 of its own.
+        K.maxPoolBackward(2, 2, 3, dy, 1, arg, 1, dx, 1);
+        assertArrayEquals(new float[]{1, 1, 1, 31, 31, 41, 1}, dx);
+    }
+
+    /**
+     * The largest plane allowed, 2^24 elements, twice: every index in a plane is an exact float, the last one
+     * (2^24 - 1, odd) included, while the second plane's indices counted from the batch's start (up to
+     * 2^25 - 1) would round to even numbers and send gradients to the wrong inputs.
+     */
+    @Test
+    void maxPoolIndicesAreExactInTheLargestPlanes() {
+        int height = 2;
+        int width = 1 << 23;
+        int plane = height * width;
+        float[] x = new float[1 + 2 * plane];
+        int outs = width / 2;
+        for (int p = 0; p < 2; p++) {
+            x[1 + p * plane + plane - 1] = 1;            // the last window's winner: its bottom right
+            x[1 + p * plane + width + 3] = 2;            // the second window's: its bottom right, odd as well
+        }
+        float[] y = new float[2 * outs];
+        float[] arg = new float[2 * outs];
+        K.maxPoolForward(2, height, width, 2, 2, x, 1, y, 0, arg, 0);
+        for (int p = 0; p < 2; p++) {
+            assertEquals(plane - 1, (int) arg[p * outs + outs - 1], "plane " + p + " last window");
+            assertEquals(width + 3, (int) arg[p * outs + 1], "plane " + p + " second window");
+            assertEquals(0, (int) arg[p * outs], "plane " + p + " first window: a tie of zeros");
+        }
+        float[] dy = new float[2 * outs];
+        dy[outs - 1] = 5;
+        dy[2 * outs - 1] = 7;
+        float[] dx = new float[2 * plane];
+        K.maxPoolBackward(2, outs, plane, dy, 0, arg, 0, dx, 0);
+        assertEquals(5, dx[plane - 1]);
+        assertEquals(7, dx[2 * plane - 1]);
+    }
+
+    @Test
+    void maxPoolRefusesPlanesWhoseIndicesAFloatCannotHold() {
+        float[] none = new float[0];
+        // 2^24 + 2 elements; and 65536 x 65536, whose int product overflows to 0
+        for (int[] hw : new int[][]{{2, (1 << 23) + 1}, {65536, 65536}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> K.maxPoolForward(1, hw[0], hw[1], 2, 2, none, 0, none, 0, none, 0));
+            assertTrue(e.getMessage().contains(hw[0] + "x" + hw[1]) && e.getMessage().contains("2^24"), e.getMessage());
+        }
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.lenet5.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -179,10 +181,24 @@ class SimdOpsTest {
             simd.softmaxRows(rows, cols, c1, 2, y2, 0, ld);
             assertArrayEquals(y1, y2, "softmaxRows " + at);
         }
-        // Pooling: LeNet's 2x2/2 on 28x28 and 10x10 planes, an odd plane, overlapping windows.
+        SIMD_RAN.set(true);
+    }
+
+    /**
+     * Pooling: LeNet's 2x2/2 on 28x28 and 10x10 planes, odd planes, rows of exactly one and two vectors and just
+     * over, single-window rows, overlapping windows; outputs at an offset and at the arrays' very ends (where the
+     * vector loop must fall back to one window at a time) or with room behind them (which must stay untouched).
+     * Few distinct values, signed zeros and NaNs, so ties and the NaN rules decide most windows.
+     */
+    @Test
+    void maxPoolEqualsScalarBitForBit() {
+        TensorKernels simd = SimdVariants.kernels();
+        int lanes = simd.vectorBitSize() / 32;
+        Random r = new Random(300 + lanes);
         // Planes of 196, 25, 17 (4 + 13 in the last, shifted-back vector at 16 lanes) and 12 outputs.
         int[][] pools = {{6, 28, 28, 2, 2}, {16, 10, 10, 2, 2}, {2, 2, 35, 2, 2}, {3, 7, 9, 2, 2}, {3, 7, 9, 3, 2},
-            {2, 5, 5, 2, 1}};
+            {2, 5, 5, 2, 1}, {5, 6, 2 * lanes, 2, 2}, {4, 5, 2 * lanes + 2, 2, 2}, {3, 4, 4 * lanes - 2, 2, 2},
+            {2, 3, 4 * lanes + 1, 2, 2}, {7, 2, 2, 2, 2}, {1, 2, 3, 2, 2}};
         for (int[] q : pools) {
             int planes = q[0];
             int h = q[1];
@@ -190,28 +206,68 @@ class SimdOpsTest {
             int k = q[3];
             int s = q[4];
             int outs = planes * ((h - k) / s + 1) * ((w - k) / s + 1);
-            float[] x = random(1 + planes * h * w, r);
-            x[1 + h * w / 2] = Float.NaN;
-            if (k == 2) {
-                // Few distinct values, signed zeros and several NaNs: ties and NaN rules decide most windows.
+            for (int room : new int[] {0, 2 * lanes + 1}) {
+                String at = simd.name() + " " + planes + "x" + h + "x" + w + " " + k + "/" + s + " room " + room;
+                float[] x = new float[1 + planes * h * w + room];
                 for (int i = 0; i < x.length; i++) {
                     x[i] = r.nextInt(20) == 0 ? Float.NaN : r.nextInt(8) == 0 ? -0f : r.nextInt(3);
                 }
+                float[] y1 = random(3 + outs + room, r);
+                float[] y2 = y1.clone();
+                float[] i1 = random(2 + outs + room, r);
+                float[] i2 = i1.clone();
+                REF.maxPoolForward(planes, h, w, k, s, x, 1, y1, 3, i1, 2);
+                simd.maxPoolForward(planes, h, w, k, s, x, 1, y2, 3, i2, 2);
+                assertArrayEquals(y1, y2, "maxPoolForward " + at);
+                assertArrayEquals(i1, i2, "maxPool argmax " + at);
+                float[] dy = random(outs + 1, r);
+                float[] dx1 = random(planes * h * w + 2, r);
+                float[] dx2 = dx1.clone();
+                int outPlane = outs / planes;
+                REF.maxPoolBackward(planes, outPlane, h * w, dy, 1, i1, 2, dx1, 2);
+                simd.maxPoolBackward(planes, outPlane, h * w, dy, 1, i2, 2, dx2, 2);
+                assertArrayEquals(dx1, dx2, "maxPoolBackward " + at);
             }
-            float[] y1 = new float[outs];
-            float[] y2 = new float[outs];
-            int[] i1 = new int[outs];
-            int[] i2 = new int[outs];
-            REF.maxPoolForward(planes, h, w, k, s, x, 1, y1, 0, i1, 0);
-            simd.maxPoolForward(planes, h, w, k, s, x, 1, y2, 0, i2, 0);
-            assertArrayEquals(y1, y2, "maxPoolForward " + simd.name());
-            assertArrayEquals(i1, i2, "maxPool argmax " + simd.name());
-            float[] dy = random(outs, r);
-            float[] dx1 = new float[planes * h * w];
-            float[] dx2 = new float[planes * h * w];
-            REF.maxPoolBackward(outs, dy, 0, i1, 0, dx1, 0);
-            simd.maxPoolBackward(outs, dy, 0, i2, 0, dx2, 0);
-            assertArrayEquals(dx1, dx2, "maxPoolBackward " + simd.name());
+        }
+        SIMD_RAN.set(true);
+    }
+
+    /**
+     * Two planes of the largest size allowed, 2^24 elements each, whose winners' indices reach 2^24 - 1 in each
+     * plane (counted from the batch's start, the second plane's would pass 2^24 and round).
+     */
+    @Test
+    void maxPoolIndicesAreExactInTheLargestPlanes() {
+        TensorKernels simd = SimdVariants.kernels();
+        int lanes = simd.vectorBitSize() / 32;
+        Random r = new Random(400 + lanes);
+        int h = 2;
+        int w = 1 << 23;
+        int plane = h * w;
+        float[] x = new float[1 + 2 * plane];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(4);
+        }
+        int outs = 2 * (w / 2);
+        float[] y1 = new float[outs];
+        float[] y2 = new float[outs];
+        float[] i1 = new float[outs];
+        float[] i2 = new float[outs];
+        REF.maxPoolForward(2, h, w, 2, 2, x, 1, y1, 0, i1, 0);
+        simd.maxPoolForward(2, h, w, 2, 2, x, 1, y2, 0, i2, 0);
+        assertArrayEquals(y1, y2, "maxPoolForward " + simd.name());
+        assertArrayEquals(i1, i2, "maxPool argmax " + simd.name());
+        SIMD_RAN.set(true);
+    }
+
+    @Test
+    void maxPoolRefusesPlanesWhoseIndicesAFloatCannotHold() {
+        TensorKernels simd = SimdVariants.kernels();
+        float[] none = new float[0];
+        for (int k : new int[] {2, 3}) {   // the vector loop's windows and the others
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> simd.maxPoolForward(1, 4097, 4096, k, 2, none, 0, none, 0, none, 0));
+            assertTrue(e.getMessage().contains("4097x4096") && e.getMessage().contains("2^24"), e.getMessage());
         }
         SIMD_RAN.set(true);
     }
