@@ -220,14 +220,6 @@ public final class JitWarmUp implements AutoCloseable {
                     // compiled the leaf they allocate): so whenever C2 takes the profile it has seen every branch.
                     // The first one runs vectors and tells from its allocations whether C2 has compiled the leaf.
                     long now = System.nanoTime();
-                    if (!sentBack[i] && leaf.canRecompile() && now - started[i] > RECOMPILE_AFTER_NANOS) {
-                        // Discard its compiled code, and profile the tiny calls every round again, as at its start.
-                        sentBack[i] = true;
-                        leaf.recompile().run();
-                        started[i] = now;
-                        rounds[i] = 1;
-                        recompiled(leaf);
-                    }
                     if (now - started[i] > LEAF_GIVE_UP_NANOS) {
                         rounds[i] = -1;
                         active--;
@@ -253,6 +245,14 @@ public final class JitWarmUp implements AutoCloseable {
                         rounds[i] = -1;
                         active--;
                         markCompiled(leaf);
+                    } else if (!sentBack[i] && leaf.canRecompile() && now - started[i] > RECOMPILE_AFTER_NANOS) {
+                        // Still allocating: discard its code, and profile the tiny calls every round again, as at
+                        // its start.
+                        sentBack[i] = true;
+                        leaf.recompile().run();
+                        started[i] = System.nanoTime();
+                        rounds[i] = 1;
+                        recompiled(leaf);
                     }
                 }
                 // Leave the cores to C2 and to the program for a moment; the counters keep their values.
