@@ -144,22 +144,23 @@ final class VectorConvBackward {
                     int d = plane + top + oy * width;
                     int s = dyOff + src + oy * ow;
                     int m = yOff + src + oy * ow;
-                    for (int ox = 0; ox < ow; ox += L) {
-                        int valid = ow - ox;
-                        if (s + ox + L <= dy.length && (y == null || m + ox + L <= y.length)) {
-                            VectorMask<Float> keep = lane.compare(VectorOperators.LT, valid);
-                            if (y == null) {
-                                zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
-                            } else {
-                                keep = keep.and(FloatVector.fromArray(S, y, m + ox).compare(VectorOperators.GT, 0f));
-                                zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
-                            }
+                    // Whole vectors as far as dy and y hold them (all of them but near the arrays' ends), decided
+                    // before the loop: a test inside it made C2 hoist it as a profiled predicate, which trapped
+                    // when the first real batch reached an array's end differently from the warm-up.
+                    int inDy = (dy.length - s) / L;
+                    int vectorEnd = Math.min(covered, L * (y == null ? inDy : Math.min(inDy, (y.length - m) / L)));
+                    for (int ox = 0; ox < vectorEnd; ox += L) {
+                        VectorMask<Float> keep = lane.compare(VectorOperators.LT, ow - ox);
+                        if (y == null) {
+                            zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
                         } else {
-                            // The end of dy or y: element by element, zeros up to the row's end.
-                            for (int i = ox; i < Math.min(ox + L, width); i++) {
-                                e[d + i] = i < ow && (y == null || y[m + i] > 0f) ? dy[s + i] : 0f;
-                            }
+                            keep = keep.and(FloatVector.fromArray(S, y, m + ox).compare(VectorOperators.GT, 0f));
+                            zero.blend(FloatVector.fromArray(S, dy, s + ox), keep).intoArray(e, d + ox);
                         }
+                    }
+                    // The end of dy or y: element by element, zeros up to the row's end.
+                    for (int i = vectorEnd, end = Math.min(covered, width); i < end; i++) {
+                        e[d + i] = i < ow && (y == null || y[m + i] > 0f) ? dy[s + i] : 0f;
                     }
                     if (covered < width) {
                         zeroRun(width - covered, e, d + covered);

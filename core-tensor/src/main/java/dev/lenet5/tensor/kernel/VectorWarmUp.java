@@ -295,20 +295,47 @@ final class VectorWarmUp {
     }
 
     private static Leaf expandGradient() {
-        ConvGeometry g = ConvGeometry.square(1, L + 4, L + 4, 3, 1, 0);
+        // Both of LeNet's shapes: rows of more than a vector (conv1's 28 outputs) and of less (conv2's 10); one image
+        // and two; zero rows around the planes (conv2, whose input gradient reads them) and none (conv1). The ReLU
+        // outputs alternate -, 0, + so that the elementwise tail at the arrays' end sees both sides of its test: a
+        // side the profile never saw was compiled as a trap, and the first real batch sent the kernel back to the
+        // interpreter, boxing its vectors for the first half second of training.
         int outChannels = 2;
-        int top = g.kernelH() * g.width();
-        int planeStride = (g.height() + g.kernelH()) * g.width();
-        ConvWorkspace ws = new ConvWorkspace();
-        ws.expanded = new float[outChannels * planeStride + L];
-        float[] dy = ramp(outChannels * g.outPixels());
-        // ws, g, outChannels, count, y, yOff, dy, dyOff, planeStride, top: with and without the ReLU's output
+        Expansion wide = new Expansion(ConvGeometry.square(1, L + 4, L + 4, 3, 1, 0), outChannels, 2);
+        Expansion narrow = new Expansion(ConvGeometry.square(1, L / 2 + 4, L / 2 + 4, 3, 1, 0), outChannels, 2);
         return new Leaf("gradient expansion", false, count -> {
             for (int c = 0; c < count; c++) {
-                VectorConvBackward.expandGradient(ws, g, outChannels, 0, dy, 0, dy, 0, planeStride, top);
+                wide.run(0, true, true);
             }
-        }, List.of(() -> VectorConvBackward.expandGradient(ws, g, outChannels, 1, dy, 0, dy, 0, planeStride, top),
-                () -> VectorConvBackward.expandGradient(ws, g, outChannels, 1, null, 0, dy, 0, planeStride, top)));
+        }, List.of(() -> wide.run(1, true, true), () -> wide.run(1, false, true), () -> wide.run(2, true, false),
+                () -> narrow.run(2, true, true), () -> narrow.run(1, false, false)));
+    }
+
+    /** Inputs of one expandGradient geometry: gradients and ReLU outputs for up to {@code images} images. */
+    private static final class Expansion {
+        final ConvGeometry g;
+        final int outChannels;
+        final ConvWorkspace ws = new ConvWorkspace();
+        final float[] dy;
+        final float[] y;
+
+        Expansion(ConvGeometry g, int outChannels, int images) {
+            this.g = g;
+            this.outChannels = outChannels;
+            ws.expanded = new float[images * outChannels * (g.height() + g.kernelH()) * g.width() + L];
+            dy = ramp(images * outChannels * g.outPixels());
+            y = new float[dy.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (i % 3 - 1) * 0.5f;
+            }
+        }
+
+        // count, with the ReLU's output or without, with zero rows around each plane (for dx) or without
+        void run(int count, boolean relu, boolean padded) {
+            int top = padded ? g.kernelH() * g.width() : 0;
+            int planeStride = padded ? (g.height() + g.kernelH()) * g.width() : g.outH() * g.width();
+            VectorConvBackward.expandGradient(ws, g, outChannels, count, relu ? y : null, 0, dy, 0, planeStride, top);
+        }
     }
 
     private static float[] ramp(int n) {
