@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Options that define the run; taken from the checkpoint on --resume and refused if given again. */
     static final List<String> RECIPE_OPTIONS = List.of("--batch-size", "--lr", "--optimizer", "--momentum", "--nesterov",
             "--weight-decay", "--seed", "--train-images", "--val-images", "--test-images", "--augment", "--schedule",
-            "--warmup", "--label-smoothing", "--ema", "--recipe");
+            "--warmup", "--label-smoothing", "--ema", "--augment-ease", "--recipe");
 
     @Spec
     CommandSpec spec;
@@ -103,6 +103,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "data augmentation: none, affine, elastic or affine+elastic, with optional strengths"
                     + " such as affine:rot=10,shift=2 (default: ${DEFAULT-VALUE})")
     String augment;
+
+    @Option(names = "--augment-ease", defaultValue = "0", paramLabel = "EPOCHS",
+            description = "over the last EPOCHS epochs the augmentation's strengths fall linearly to none in the last"
+                    + " epoch (default: ${DEFAULT-VALUE}: full strength to the end)")
+    int augmentEase;
 
     @Option(names = "--label-smoothing", defaultValue = "0", paramLabel = "EPS",
             description = "label smoothing of the cross-entropy targets (default: ${DEFAULT-VALUE})")
@@ -175,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
             applyRecipe(messages);
             config = Errors.usage(spec, () -> new TrainConfig(epochs, batchSize, lr, optimizer.toLowerCase(Locale.ROOT),
                     momentum, nesterov, weightDecay, seed, trainImages, valImages, testImages, augment, schedule, warmup,
-                    labelSmoothing, ema));
+                    labelSmoothing, ema, augmentEase));
             dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             if (Trainer.hasRun(dir)) {
                 throw new ParameterException(spec.commandLine(), "the output directory " + dir + " already holds a run;"

@@ -12,7 +12,7 @@ class TrainConfigTest {
 
     static TrainConfig sample() {
         return new TrainConfig(7, 64, 2.5e-3, "sgd", 0.85, true, 1e-4, 42, 1000, 200, 300, "affine:rot=5",
-                "cosine", 0.5, 0.1, 0.99);
+                "cosine", 0.5, 0.1, 0.99, 3);
     }
 
     @Test
@@ -34,8 +34,25 @@ class TrainConfigTest {
     }
 
     @Test
+    void settingsFromBeforeAugmentEaseTrainAtFullStrength() {
+        Map<String, String> m = new HashMap<>(sample().toMetadata());
+        m.remove("augment_ease");
+        assertEquals(0, TrainConfig.fromMetadata(m).augmentEase());
+    }
+
+    @Test
+    void augmentEaseFitsInTheRun() {
+        assertEquals("--augment-ease must be at least 0 and at most the number of epochs, got 8",
+                assertThrows(IllegalArgumentException.class, () -> new TrainConfig(7, 10, 1e-3, "adam", 0.9, false, 0, 1,
+                        0, 0, 0, "affine", "constant", 0, 0, 0, 8)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new TrainConfig(7, 10, 1e-3, "adam", 0.9, false, 0, 1, 0, 0,
+                0, "affine", "constant", 0, 0, 0, -1));
+        assertTrue(sample().describe().contains(" augment_ease=3 "), sample().describe());
+    }
+
+    @Test
     void warmupMustEndBeforeTheRun() {
         assertThrows(IllegalArgumentException.class, () -> new TrainConfig(2, 10, 1e-3, "adam", 0.9, false, 0, 1, 0, 0, 0,
-                "none", "constant", 2, 0, 0));
+                "none", "constant", 2, 0, 0, 0));
     }
 }

@@ -224,6 +224,29 @@ class TrainEndToEndTest {
         assertSameBytes(run, resumed, MODEL_AND_CHECKPOINT);
     }
 
+    @Test
+    void augmentationEasedToNothingTrainsOnTheImagesAsTheyAre() throws IOException {
+        // With as many eased epochs as epochs, the last has no distortion: a one-epoch run is then an unaugmented
+        // one, weight for weight, and a run of full strength is not.
+        String[] oneEpoch = concat(new String[] {"train", "--epochs", "1"}, SLICE);
+        Map<String, Tensor> plain = trainedWeights(oneEpoch, "ease-plain");
+        Map<String, Tensor> eased = trainedWeights(concat(oneEpoch, "--augment", "affine", "--augment-ease", "1"),
+                "ease-eased");
+        Map<String, Tensor> full = trainedWeights(concat(oneEpoch, "--augment", "affine"), "ease-full");
+        for (String name : plain.keySet()) {
+            assertArrayEquals(plain.get(name).data(), eased.get(name).data(), name);
+        }
+        assertFalse(java.util.Arrays.equals(plain.get("fc3.bias").data(), full.get("fc3.bias").data()),
+                "full-strength distortion changes training");
+    }
+
+    private Map<String, Tensor> trainedWeights(String[] command, String dir) throws IOException {
+        Path out = tmp.resolve(dir);
+        AppRun r = AppRun.of(concat(command, "--out", out.toString()));
+        assertEquals(0, r.exitCode(), r::toString);
+        return SafeTensors.read(out.resolve(Trainer.MODEL_FILE)).tensors();
+    }
+
     static final List<String> MODEL_AND_CHECKPOINT = List.of(Trainer.MODEL_FILE, Trainer.CHECKPOINT_FILE);
 
     static void assertSameBytes(Path expectedDir, Path actualDir, List<String> names) throws IOException {

@@ -7,9 +7,9 @@ import dev.lenet5.app.report.MetricsCsv;
 import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageFormat;
 import dev.lenet5.mnist.ImageSet;
-import dev.lenet5.mnist.ImageTransform;
 import dev.lenet5.mnist.MnistDataset;
 import dev.lenet5.mnist.Split;
+import dev.lenet5.mnist.augment.Augmentation;
 import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
@@ -149,7 +149,7 @@ public final class Trainer {
         }
 
         BatchIterator trainBatches = new BatchIterator(train, trainIdx, config.batchSize(), FORMAT, false);
-        ImageTransform augmentation = Augmentations.parse(config.augment());
+        Augmentation augmentation = Augmentations.parse(config.augment());
         trainBatches.setTransform(augmentation);
         BatchIterator valBatches = new BatchIterator(train, valIdx, config.batchSize(), FORMAT, false);
         BatchIterator testBatches = new BatchIterator(test, testIdx, config.batchSize(), FORMAT, false);
@@ -165,6 +165,7 @@ public final class Trainer {
             network.setLabelSmoothing(config.labelSmoothing());
             TrainingStep step = new TrainingStep(network, optimizer, average);
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+                trainBatches.setTransform(AugmentationEase.at(augmentation, epoch, config.epochs(), config.augmentEase()));
                 EpochMetrics m = trainEpoch(step, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
                 progress.epochDone(m, config.epochs());
