@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Options that define the run; taken from the checkpoint on --resume and refused if given again. */
     static final List<String> RECIPE_OPTIONS = List.of("--batch-size", "--lr", "--optimizer", "--momentum", "--nesterov",
             "--weight-decay", "--seed", "--train-images", "--val-images", "--test-images", "--augment", "--schedule",
-            "--warmup", "--label-smoothing", "--ema", "--augment-ease", "--recipe");
+            "--warmup", "--label-smoothing", "--ema", "--augment-ease", "--no-validation", "--recipe");
 
     @Spec
     CommandSpec spec;
@@ -131,6 +131,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "use only the first N images of the validation split (default: 0 = all)")
     int valImages;
 
+    @Option(names = "--no-validation",
+            description = "hold no images out: train on all the training images (60,000 for MNIST) and report no"
+                    + " validation metrics, e.g. for a final model once the settings are chosen")
+    boolean noValidation;
+
     @Option(names = "--test-images", defaultValue = "0", paramLabel = "N",
             description = "test on only the first N test images (default: 0 = all)")
     int testImages;
@@ -180,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
             applyRecipe(messages);
             config = Errors.usage(spec, () -> new TrainConfig(epochs, batchSize, lr, optimizer.toLowerCase(Locale.ROOT),
                     momentum, nesterov, weightDecay, seed, trainImages, valImages, testImages, augment, schedule, warmup,
-                    labelSmoothing, ema, augmentEase));
+                    labelSmoothing, ema, augmentEase, !noValidation));
             dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             if (Trainer.hasRun(dir)) {
                 throw new ParameterException(spec.commandLine(), "the output directory " + dir + " already holds a run;"

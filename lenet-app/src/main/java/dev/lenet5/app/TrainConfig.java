@@ -18,7 +18,7 @@ import java.util.Map;
 public record TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
                           double weightDecay, long seed, int trainImages, int valImages, int testImages,
                           String augment, String schedule, double warmupEpochs, double labelSmoothing, double ema,
-                          int augmentEase) {
+                          int augmentEase, boolean validation) {
 
     /** The seed's settings: 20 epochs of Adam at 1e-3 in batches of 120 on the 54,000 / 6,000 split. */
     public static final int DEFAULT_EPOCHS = 20;
@@ -43,6 +43,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                 "--warmup must be at least 0 and less than the number of epochs, got " + warmupEpochs);
         require(labelSmoothing >= 0 && labelSmoothing < 1, "--label-smoothing must be in [0, 1), got " + labelSmoothing);
         require(ema >= 0 && ema < 1, "--ema must be in [0, 1), got " + ema);
+        require(validation || valImages == 0, "--val-images needs a validation split; drop it or --no-validation");
         require(augmentEase >= 0 && augmentEase <= epochs,
                 "--augment-ease must be at least 0 and at most the number of epochs, got " + augmentEase);
     }
@@ -56,7 +57,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
     /** The same run with a different number of epochs (how a resumed run may be extended). */
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(newEpochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, seed, trainImages,
-                valImages, testImages, augment, schedule, warmupEpochs, labelSmoothing, ema, augmentEase);
+                valImages, testImages, augment, schedule, warmupEpochs, labelSmoothing, ema, augmentEase, validation);
     }
 
     /** As string metadata for the checkpoint (and {@link #fromMetadata} reads it back). */
@@ -79,6 +80,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         m.put("label_smoothing", Double.toString(labelSmoothing));
         m.put("ema", Double.toString(ema));
         m.put("augment_ease", Integer.toString(augmentEase));
+        m.put("validation", Boolean.toString(validation));
         return m;
     }
 
@@ -102,6 +104,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         m.put("label_smoothing", labelSmoothing);
         m.put("ema", ema);
         m.put("augment_ease", augmentEase);
+        m.put("validation", validation);
         return m;
     }
 
@@ -130,7 +133,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                     get(m, "schedule"), Double.parseDouble(get(m, "warmup_epochs")),
                     Double.parseDouble(get(m, "label_smoothing")), Double.parseDouble(get(m, "ema")),
                     // Checkpoints from before the option trained at full strength to the end.
-                    Integer.parseInt(m.getOrDefault("augment_ease", "0")));
+                    Integer.parseInt(m.getOrDefault("augment_ease", "0")),
+                    !m.getOrDefault("validation", "true").equals("false"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed training settings: " + e.getMessage(), e);
         }
@@ -167,6 +171,9 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         }
         s.append(ema > 0 ? String.format(Locale.ROOT, " ema=%s", ema) : " ema=off");
         s.append(" seed=").append(seed);
+        if (!validation) {
+            s.append(" validation=none");
+        }
         return s.toString();
     }
 }

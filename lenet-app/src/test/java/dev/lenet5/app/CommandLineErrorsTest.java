@@ -40,6 +40,8 @@ class CommandLineErrorsTest {
         assertError(AppRun.of("train", "--schedule", "linear", "--out", out.toString()), 2, "unknown schedule 'linear'");
         assertError(AppRun.of("train", "--augment", "affine", "--augment-ease", "21", "--out", out.toString()), 2,
                 "--augment-ease must be at least 0 and at most the number of epochs, got 21");
+        assertError(AppRun.of("train", "--no-validation", "--val-images", "100", "--out", out.toString()), 2,
+                "--val-images needs a validation split");
         assertError(AppRun.of("train", "--epochs", "many"), 2, "Invalid value for option '--epochs'");
         assertError(AppRun.of("train", "--no-such-option"), 2, "Unknown option: '--no-such-option'");
         assertFalse(Files.exists(out), "nothing is written for a usage error");
@@ -123,6 +125,7 @@ class CommandLineErrorsTest {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
         assertError(AppRun.of("train", "--resume", dir.toString(), "--lr", "0.1"), 2, "remove --lr");
         assertError(AppRun.of("train", "--resume", dir.toString(), "--augment-ease", "2"), 2, "remove --augment-ease");
+        assertError(AppRun.of("train", "--resume", dir.toString(), "--no-validation"), 2, "remove --no-validation");
         assertError(AppRun.of("train", "--resume", dir.toString()), 1, "checkpoint.safetensors does not exist");
     }
 

@@ -240,6 +240,36 @@ class TrainEndToEndTest {
                 "full-strength distortion changes training");
     }
 
+    @Test
+    void withoutValidationEveryTrainingImageIsTrainedOn() throws IOException {
+        Path data = MnistSlice.write(tmp.resolve("slice-1000"), 1000, 200);
+        Path out = tmp.resolve("no-validation");
+        AppRun r = AppRun.of("train", "--data", data.toString(), "--no-validation", "--epochs", "2", "--threads", "1",
+                "--batch-size", "50", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("data: 1000 training, 0 validation, 200 test images"), r.out());
+        assertTrue(r.out().contains("(no validation)") && !r.out().contains("val_acc"), r.out());
+        assertTrue(RESULT.matcher(r.lastLine()).matches(), r.lastLine());
+        for (EpochMetrics m : MetricsCsv.read(out.resolve("metrics.csv"))) {
+            assertTrue(Double.isNaN(m.valLoss()) && Double.isNaN(m.valAccuracy()), m.toString());
+        }
+        assertTrue(Files.readString(out.resolve(Trainer.RUN_FILE)).contains("\"val_acc\": null"));
+        assertNotNull(ImageIO.read(out.resolve("curves.png").toFile()));
+        assertFalse(TrainConfig.fromCheckpoint(out.resolve(Trainer.CHECKPOINT_FILE)).validation());
+        // A resumed run keeps training on every image.
+        Path resumed = tmp.resolve("no-validation-resumed");
+        assertEquals(0, AppRun.of("train", "--data", data.toString(), "--no-validation", "--epochs", "1", "--threads",
+                "1", "--batch-size", "50", "--out", resumed.toString()).exitCode());
+        AppRun second = AppRun.of("train", "--data", data.toString(), "--resume", resumed.toString(), "--epochs", "2",
+                "--threads", "1");
+        assertEquals(0, second.exitCode(), second::toString);
+        assertSameBytes(out, resumed, MODEL_AND_CHECKPOINT);
+        // With validation, the same data is split 900 / 100.
+        AppRun split = AppRun.of("train", "--data", data.toString(), "--epochs", "1", "--threads", "1",
+                "--batch-size", "50", "--out", tmp.resolve("validated").toString());
+        assertTrue(split.out().contains("data: 900 training, 100 validation, 200 test images"), split.out());
+    }
+
     private Map<String, Tensor> trainedWeights(String[] command, String dir) throws IOException {
         Path out = tmp.resolve(dir);
         AppRun r = AppRun.of(concat(command, "--out", out.toString()));

@@ -113,7 +113,8 @@ public final class Trainer {
     public Result run() throws IOException {
         ImageSet train = data.train();
         ImageSet test = data.test();
-        int validation = (int) Math.round(train.size() * ((double) Split.MNIST_VALIDATION_SIZE / 60_000));
+        int validation = config.validation()
+                ? (int) Math.round(train.size() * ((double) Split.MNIST_VALIDATION_SIZE / 60_000)) : 0;
         Split split = Split.seeded(train.size(), validation, config.seed());
         int[] trainIdx = prefix(split.train(), config.trainImages());
         int[] valIdx = prefix(split.validation(), config.valImages());
@@ -151,7 +152,8 @@ public final class Trainer {
         BatchIterator trainBatches = new BatchIterator(train, trainIdx, config.batchSize(), FORMAT, false);
         Augmentation augmentation = Augmentations.parse(config.augment());
         trainBatches.setTransform(augmentation);
-        BatchIterator valBatches = new BatchIterator(train, valIdx, config.batchSize(), FORMAT, false);
+        BatchIterator valBatches = valIdx.length == 0 ? null
+                : new BatchIterator(train, valIdx, config.batchSize(), FORMAT, false);
         BatchIterator testBatches = new BatchIterator(test, testIdx, config.batchSize(), FORMAT, false);
         LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.lr(), config.epochs(),
                 trainBatches.batchesPerEpoch(), config.warmupEpochs());
@@ -207,6 +209,11 @@ public final class Trainer {
             progress.batchDone(++done, lossSum / seen, (double) correct / seen);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (valBatches == null) {
+            // NaN is what the metrics file, the plot and run.json (null) know as "not measured".
+            return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, Double.NaN, Double.NaN, seconds,
+                    seen / seconds, optimizer.learningRate());
+        }
         Evaluation val = evaluate(step.network(), step.average(), valBatches);
         return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.accuracy(), seconds,
                 seen / seconds, optimizer.learningRate());
