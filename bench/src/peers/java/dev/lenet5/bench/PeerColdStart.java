@@ -201,7 +201,7 @@ public final class PeerColdStart {
                 }
                 // Absent from checkpoints of before the options: then off.
                 if (Integer.parseInt(s.getOrDefault("augment_ease", "0")) != 0) {
-                    throw new UsageException(from + ": the PyTorch side trains without --augment-ease, the run has "
+                    throw new UsageException(from + ": the PyTorch side trains without augment_ease, the run has "
                             + s.get("augment_ease"));
                 }
                 if (s.getOrDefault("validation", "true").equals("false")) {
