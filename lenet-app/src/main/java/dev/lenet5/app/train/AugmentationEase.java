@@ -15,10 +15,11 @@ public final class AugmentationEase {
 
     /**
      * The strength factor of {@code epoch} (1-based) of {@code epochs}: 1 before the last {@code ease} epochs, then
-     * {@code (epochs - epoch) / ease}, i.e. {@code (ease-1)/ease, ..., 1/ease, 0}.
+     * {@code (epochs - epoch) / ease}, i.e. {@code (ease-1)/ease, ..., 1/ease, 0}. With more eased epochs than
+     * epochs the fade is already under way in the first.
      */
     public static double factor(int epoch, int epochs, int ease) {
-        if (epoch < 1 || epoch > epochs || ease < 0 || ease > epochs) {
+        if (epoch < 1 || epoch > epochs || ease < 0) {
             throw new IllegalArgumentException("epoch " + epoch + " of " + epochs + " with " + ease + " epochs of easing");
         }
         return ease == 0 ? 1.0 : Math.min(1.0, (double) (epochs - epoch) / ease);
