@@ -57,8 +57,9 @@ final class TrainCommand implements Callable<Integer> {
     RuntimeOptions runtime;
 
     @Option(names = "--recipe", defaultValue = "seed", paramLabel = "seed|best|fast",
-            description = "seed: the seed write-up's settings; best: --augment affine --epochs 30 --schedule cosine"
-                    + " --lr 2e-3, the most accurate by validation accuracy; fast: --epochs 3 --batch-size 60"
+            description = "seed: the seed write-up's settings; best: --augment affine+elastic:alpha=20,sigma=4"
+                    + " --augment-ease 15 --epochs 60 --batch-size 60 --schedule cosine --lr 3e-3, the most accurate by"
+                    + " validation accuracy; fast: --epochs 3 --batch-size 60"
                     + " --schedule onecycle --lr 4e-3 --label-smoothing 0.1 --ema 0.995, 99%% in seconds. Options"
                     + " given explicitly override the recipe's (default: ${DEFAULT-VALUE})")
     String recipe;
