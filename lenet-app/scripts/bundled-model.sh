@@ -2,7 +2,7 @@
 # Rebuilds the trained model the nn-layers jar carries,
 #   nn-layers/src/main/resources/dev/lenet5/nn/classify/lenet5.safetensors
 # with the command that made it: train --recipe best --seed 1 on 2 threads with the simd-512 kernels, JDK 17
-# (about a minute on 2 cores with AVX-512). A run is bit-for-bit repeatable for the same seed, thread count and
+# (about two minutes on 2 cores with AVX-512). A run is bit-for-bit repeatable for the same seed, thread count and
 # kernels, so on such a CPU the rebuilt file has the committed file's bytes, its metadata included (which names
 # the program version: after a version change only those bytes differ). A CPU without AVX-512 needs other
 # kernels (--kernels simd-256, or scalar, much slower): a model about as accurate, with other bits.

@@ -98,7 +98,8 @@ class PeerColdStartTest {
     @Test
     void itRefusesWhatItCannotReproduce() throws IOException {
         for (Map<String, String> change : java.util.List.of(Map.of("optimizer", "sgd"), Map.of("warmup_epochs", "1.0"),
-                Map.of("schedule", "step"), Map.of("weight_decay", "1.0E-4"))) {
+                Map.of("schedule", "step"), Map.of("weight_decay", "1.0E-4"), Map.of("augment_ease", "5"),
+                Map.of("validation", "false"))) {
             Path checkpoint = checkpoint(change);
             PeerColdStart.UsageException e = assertThrows(PeerColdStart.UsageException.class,
                     () -> PeerColdStart.run(new String[] {"train", "--like", checkpoint.toString()}, System.out));

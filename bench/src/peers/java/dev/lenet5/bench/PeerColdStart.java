@@ -199,6 +199,15 @@ public final class PeerColdStart {
                                 + get(s, zero, from));
                     }
                 }
+                // Absent from checkpoints of before the options: then off.
+                if (Integer.parseInt(s.getOrDefault("augment_ease", "0")) != 0) {
+                    throw new UsageException(from + ": the PyTorch side trains without augment_ease, the run has "
+                            + s.get("augment_ease"));
+                }
+                if (s.getOrDefault("validation", "true").equals("false")) {
+                    throw new UsageException(from + ": the PyTorch side holds the validation split out, the run"
+                            + " trained with --no-validation");
+                }
                 String schedule = get(s, "schedule", from).trim().toLowerCase(Locale.ROOT);
                 if (!List.of("constant", "cosine", "onecycle").contains(schedule)) {
                     throw new UsageException(from + ": the PyTorch side follows the constant, cosine and onecycle"

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Named sets of training options. {@code seed} is the seed write-up's run (the defaults); {@code best} is the
  * most accurate setting found by validation accuracy on the 6,000 held-out images (the test set chose nothing):
- * affine augmentation, 30 epochs, cosine decay from a learning rate of 2e-3; {@code fast} reaches 99% test accuracy in
+ * affine and mild elastic distortions that fade out over the last 15 of 60 epochs, batches of 60, cosine decay
+ * from a learning rate of 3e-3; {@code fast} reaches 99% test accuracy in
  * the fewest seconds we found: 3 epochs in batches of 60 with a one-cycle learning rate peaking at 4e-3, label
  * smoothing 0.1 and a shorter weight average (0.995), chosen the same way. Options given on the command line
  * override a recipe's.
@@ -15,7 +16,8 @@ import java.util.Map;
 enum Recipe {
 
     SEED(Map.of()),
-    BEST(ordered("--augment", "affine", "--epochs", 30, "--schedule", "cosine", "--lr", 2e-3)),
+    BEST(ordered("--augment", "affine+elastic:alpha=20,sigma=4", "--augment-ease", 15, "--epochs", 60, "--batch-size", 60,
+            "--schedule", "cosine", "--lr", 3e-3)),
     FAST(ordered("--epochs", 3, "--batch-size", 60, "--schedule", "onecycle", "--lr", 4e-3, "--label-smoothing", 0.1,
             "--ema", 0.995));
 

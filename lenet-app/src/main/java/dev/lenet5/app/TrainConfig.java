@@ -17,7 +17,8 @@ import java.util.Map;
  */
 public record TrainConfig(int epochs, int batchSize, double lr, String optimizer, double momentum, boolean nesterov,
                           double weightDecay, long seed, int trainImages, int valImages, int testImages,
-                          String augment, String schedule, double warmupEpochs, double labelSmoothing, double ema) {
+                          String augment, String schedule, double warmupEpochs, double labelSmoothing, double ema,
+                          int augmentEase, boolean validation) {
 
     /** The seed's settings: 20 epochs of Adam at 1e-3 in batches of 120 on the 54,000 / 6,000 split. */
     public static final int DEFAULT_EPOCHS = 20;
@@ -42,6 +43,10 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                 "--warmup must be at least 0 and less than the number of epochs, got " + warmupEpochs);
         require(labelSmoothing >= 0 && labelSmoothing < 1, "--label-smoothing must be in [0, 1), got " + labelSmoothing);
         require(ema >= 0 && ema < 1, "--ema must be in [0, 1), got " + ema);
+        require(validation || valImages == 0, "--val-images needs a validation split; drop it or --no-validation");
+        // More eased epochs than epochs is allowed (the fade began before the first): a recipe's easing then
+        // survives a shorter --epochs.
+        require(augmentEase >= 0, "--augment-ease must not be negative, got " + augmentEase);
     }
 
     private static void require(boolean ok, String message) {
@@ -53,7 +58,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
     /** The same run with a different number of epochs (how a resumed run may be extended). */
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(newEpochs, batchSize, lr, optimizer, momentum, nesterov, weightDecay, seed, trainImages,
-                valImages, testImages, augment, schedule, warmupEpochs, labelSmoothing, ema);
+                valImages, testImages, augment, schedule, warmupEpochs, labelSmoothing, ema, augmentEase, validation);
     }
 
     /** As string metadata for the checkpoint (and {@link #fromMetadata} reads it back). */
@@ -75,6 +80,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         m.put("warmup_epochs", Double.toString(warmupEpochs));
         m.put("label_smoothing", Double.toString(labelSmoothing));
         m.put("ema", Double.toString(ema));
+        m.put("augment_ease", Integer.toString(augmentEase));
+        m.put("validation", Boolean.toString(validation));
         return m;
     }
 
@@ -97,6 +104,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         m.put("warmup_epochs", warmupEpochs);
         m.put("label_smoothing", labelSmoothing);
         m.put("ema", ema);
+        m.put("augment_ease", augmentEase);
+        m.put("validation", validation);
         return m;
     }
 
@@ -123,7 +132,10 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
                     Long.parseLong(get(m, "seed")), Integer.parseInt(get(m, "train_images")),
                     Integer.parseInt(get(m, "val_images")), Integer.parseInt(get(m, "test_images")), get(m, "augment"),
                     get(m, "schedule"), Double.parseDouble(get(m, "warmup_epochs")),
-                    Double.parseDouble(get(m, "label_smoothing")), Double.parseDouble(get(m, "ema")));
+                    Double.parseDouble(get(m, "label_smoothing")), Double.parseDouble(get(m, "ema")),
+                    // Checkpoints from before the option trained at full strength to the end.
+                    Integer.parseInt(m.getOrDefault("augment_ease", "0")),
+                    !m.getOrDefault("validation", "true").equals("false"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed training settings: " + e.getMessage(), e);
         }
@@ -152,11 +164,17 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
             s.append(String.format(Locale.ROOT, " warmup=%g", warmupEpochs));
         }
         s.append(" augment=").append(augment);
+        if (augmentEase > 0) {
+            s.append(" augment_ease=").append(augmentEase);
+        }
         if (labelSmoothing > 0) {
             s.append(String.format(Locale.ROOT, " label_smoothing=%g", labelSmoothing));
         }
         s.append(ema > 0 ? String.format(Locale.ROOT, " ema=%s", ema) : " ema=off");
         s.append(" seed=").append(seed);
+        if (!validation) {
+            s.append(" validation=none");
+        }
         return s.toString();
     }
 }

@@ -38,6 +38,10 @@ class CommandLineErrorsTest {
         assertError(AppRun.of("train", "--threads", "0", "--out", out.toString()), 2, "--threads must be between 1 and 256");
         assertError(AppRun.of("train", "--optimizer", "rmsprop", "--out", out.toString()), 2, "--optimizer must be adam or sgd");
         assertError(AppRun.of("train", "--schedule", "linear", "--out", out.toString()), 2, "unknown schedule 'linear'");
+        assertError(AppRun.of("train", "--augment", "affine", "--augment-ease", "-1", "--out", out.toString()), 2,
+                "--augment-ease must not be negative, got -1");
+        assertError(AppRun.of("train", "--no-validation", "--val-images", "100", "--out", out.toString()), 2,
+                "--val-images needs a validation split");
         assertError(AppRun.of("train", "--epochs", "many"), 2, "Invalid value for option '--epochs'");
         assertError(AppRun.of("train", "--no-such-option"), 2, "Unknown option: '--no-such-option'");
         assertFalse(Files.exists(out), "nothing is written for a usage error");
@@ -120,6 +124,8 @@ class CommandLineErrorsTest {
     void resumeRefusesToChangeTheRecipeAndNeedsACheckpoint() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
         assertError(AppRun.of("train", "--resume", dir.toString(), "--lr", "0.1"), 2, "remove --lr");
+        assertError(AppRun.of("train", "--resume", dir.toString(), "--augment-ease", "2"), 2, "remove --augment-ease");
+        assertError(AppRun.of("train", "--resume", dir.toString(), "--no-validation"), 2, "remove --no-validation");
         assertError(AppRun.of("train", "--resume", dir.toString()), 1, "checkpoint.safetensors does not exist");
     }
 
@@ -163,6 +169,8 @@ class CommandLineErrorsTest {
         AppRun trainHelp = AppRun.of("train", "--help");
         assertEquals(0, trainHelp.exitCode());
         assertTrue(trainHelp.out().contains("--epochs=N") && trainHelp.out().contains("(default: 20)"), trainHelp.out());
+        assertTrue(trainHelp.out().contains("--augment-ease=EPOCHS") && trainHelp.out().contains("fall linearly"),
+                trainHelp.out());
         // picocli formats descriptions with String.format and complains on System.err about a stray '%'.
         java.io.PrintStream err = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();

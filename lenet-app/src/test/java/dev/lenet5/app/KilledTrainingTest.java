@@ -80,6 +80,8 @@ class KilledTrainingTest {
                 Arguments.of("default", new String[0], new int[] {3, 4}),
                 Arguments.of("schedule", new String[] {"--schedule", "cosine", "--warmup", "1"}, new int[0]),
                 Arguments.of("augment", new String[] {"--augment", "affine"}, new int[0]),
+                // The resumed epoch must distort at the eased strength an uninterrupted run gives it.
+                Arguments.of("augment-ease", new String[] {"--augment", "affine", "--augment-ease", "1"}, new int[0]),
                 Arguments.of("sgd-momentum", new String[] {"--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.9"},
                         new int[0]),
                 Arguments.of("no-ema", new String[] {"--ema", "0"}, new int[0]));

@@ -48,11 +48,14 @@ class RecipeTest {
 
     @Test
     void bestSetsItsOptionsAndExplicitOptionsWin() throws IOException {
-        TrainConfig config = trainOneEpoch("best", "recipe best: --augment affine --schedule cosine --lr 0.002\n");
-        assertEquals("affine", config.augment());
+        TrainConfig config = trainOneEpoch("best", "recipe best: --augment affine+elastic:alpha=20,sigma=4"
+                + " --augment-ease 15 --batch-size 60 --schedule cosine --lr 0.003\n");
+        assertEquals("affine+elastic:alpha=20,sigma=4", config.augment());
+        assertEquals(15, config.augmentEase(), "more eased epochs than the one trained: the fade began before it");
+        assertEquals(60, config.batchSize());
         assertEquals("cosine", config.schedule());
-        assertEquals(2e-3, config.lr());
-        assertEquals(1, config.epochs(), "the command line's --epochs overrides the recipe's 30");
+        assertEquals(3e-3, config.lr());
+        assertEquals(1, config.epochs(), "the command line's --epochs overrides the recipe's 60");
     }
 
     @Test

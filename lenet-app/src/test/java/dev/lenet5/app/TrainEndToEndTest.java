@@ -224,6 +224,59 @@ class TrainEndToEndTest {
         assertSameBytes(run, resumed, MODEL_AND_CHECKPOINT);
     }
 
+    @Test
+    void augmentationEasedToNothingTrainsOnTheImagesAsTheyAre() throws IOException {
+        // With as many eased epochs as epochs, the last has no distortion: a one-epoch run is then an unaugmented
+        // one, weight for weight, and a run of full strength is not.
+        String[] oneEpoch = concat(new String[] {"train", "--epochs", "1"}, SLICE);
+        Map<String, Tensor> plain = trainedWeights(oneEpoch, "ease-plain");
+        Map<String, Tensor> eased = trainedWeights(concat(oneEpoch, "--augment", "affine", "--augment-ease", "1"),
+                "ease-eased");
+        Map<String, Tensor> full = trainedWeights(concat(oneEpoch, "--augment", "affine"), "ease-full");
+        for (String name : plain.keySet()) {
+            assertArrayEquals(plain.get(name).data(), eased.get(name).data(), name);
+        }
+        assertFalse(java.util.Arrays.equals(plain.get("fc3.bias").data(), full.get("fc3.bias").data()),
+                "full-strength distortion changes training");
+    }
+
+    @Test
+    void withoutValidationEveryTrainingImageIsTrainedOn() throws IOException {
+        Path data = MnistSlice.write(tmp.resolve("slice-1000"), 1000, 200);
+        Path out = tmp.resolve("no-validation");
+        AppRun r = AppRun.of("train", "--data", data.toString(), "--no-validation", "--epochs", "2", "--threads", "1",
+                "--batch-size", "50", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("data: 1000 training, 0 validation, 200 test images"), r.out());
+        assertTrue(r.out().contains("(no validation)") && !r.out().contains("val_acc"), r.out());
+        assertTrue(RESULT.matcher(r.lastLine()).matches(), r.lastLine());
+        for (EpochMetrics m : MetricsCsv.read(out.resolve("metrics.csv"))) {
+            assertTrue(Double.isNaN(m.valLoss()) && Double.isNaN(m.valAccuracy()), m.toString());
+        }
+        assertTrue(Files.readString(out.resolve(Trainer.RUN_FILE)).contains("\"val_acc\": null"));
+        assertNotNull(ImageIO.read(out.resolve("curves.png").toFile()));
+        assertFalse(TrainConfig.fromCheckpoint(out.resolve(Trainer.CHECKPOINT_FILE)).validation());
+        // A resumed run keeps training on every image.
+        Path resumed = tmp.resolve("no-validation-resumed");
+        assertEquals(0, AppRun.of("train", "--data", data.toString(), "--no-validation", "--epochs", "1", "--threads",
+                "1", "--batch-size", "50", "--out", resumed.toString()).exitCode());
+        AppRun second = AppRun.of("train", "--data", data.toString(), "--resume", resumed.toString(), "--epochs", "2",
+                "--threads", "1");
+        assertEquals(0, second.exitCode(), second::toString);
+        assertSameBytes(out, resumed, MODEL_AND_CHECKPOINT);
+        // With validation, the same data is split 900 / 100.
+        AppRun split = AppRun.of("train", "--data", data.toString(), "--epochs", "1", "--threads", "1",
+                "--batch-size", "50", "--out", tmp.resolve("validated").toString());
+        assertTrue(split.out().contains("data: 900 training, 100 validation, 200 test images"), split.out());
+    }
+
+    private Map<String, Tensor> trainedWeights(String[] command, String dir) throws IOException {
+        Path out = tmp.resolve(dir);
+        AppRun r = AppRun.of(concat(command, "--out", out.toString()));
+        assertEquals(0, r.exitCode(), r::toString);
+        return SafeTensors.read(out.resolve(Trainer.MODEL_FILE)).tensors();
+    }
+
     static final List<String> MODEL_AND_CHECKPOINT = List.of(Trainer.MODEL_FILE, Trainer.CHECKPOINT_FILE);
 
     static void assertSameBytes(Path expectedDir, Path actualDir, List<String> names) throws IOException {

@@ -59,7 +59,10 @@ public final class CurvesPlot {
         XYSeries valSeries = new XYSeries("validation");
         for (EpochMetrics m : epochs) {
             trainSeries.add(m.epoch(), train.applyAsDouble(m));
-            valSeries.add(m.epoch(), val.applyAsDouble(m));
+            double v = val.applyAsDouble(m);
+            if (!Double.isNaN(v)) {   // a run without validation has a training curve only
+                valSeries.add(m.epoch(), v);
+            }
         }
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(trainSeries);

@@ -58,6 +58,11 @@ public abstract class Progress {
 
     public static String epochLine(EpochMetrics m, int epochs) {
         int width = Integer.toString(epochs).length();
+        if (Double.isNaN(m.valAccuracy())) {
+            return String.format(Locale.ROOT, "epoch %" + width + "d/%d  loss %.4f  acc %6.2f%%  (no validation)"
+                    + "  %.1f s  %.0f img/s", m.epoch(), epochs, m.trainLoss(), 100 * m.trainAccuracy(), m.seconds(),
+                    m.trainImagesPerSecond());
+        }
         return String.format(Locale.ROOT, "epoch %" + width + "d/%d  loss %.4f  acc %6.2f%%  val_loss %.4f  val_acc %6.2f%%"
                         + "  %.1f s  %.0f img/s", m.epoch(), epochs, m.trainLoss(), 100 * m.trainAccuracy(), m.valLoss(),
                 100 * m.valAccuracy(), m.seconds(), m.trainImagesPerSecond());

@@ -7,9 +7,9 @@ import dev.lenet5.app.report.MetricsCsv;
 import dev.lenet5.mnist.BatchIterator;
 import dev.lenet5.mnist.ImageFormat;
 import dev.lenet5.mnist.ImageSet;
-import dev.lenet5.mnist.ImageTransform;
 import dev.lenet5.mnist.MnistDataset;
 import dev.lenet5.mnist.Split;
+import dev.lenet5.mnist.augment.Augmentation;
 import dev.lenet5.mnist.augment.Augmentations;
 import dev.lenet5.nn.DataParallel;
 import dev.lenet5.nn.LeNet5;
@@ -117,7 +117,8 @@ public final class Trainer {
     public Result run() throws IOException {
         ImageSet train = data.train();
         ImageSet test = data.test();
-        int validation = (int) Math.round(train.size() * ((double) Split.MNIST_VALIDATION_SIZE / 60_000));
+        int validation = config.validation()
+                ? (int) Math.round(train.size() * ((double) Split.MNIST_VALIDATION_SIZE / 60_000)) : 0;
         Split split = Split.seeded(train.size(), validation, config.seed());
         int[] trainIdx = prefix(split.train(), config.trainImages());
         int[] valIdx = prefix(split.validation(), config.valImages());
@@ -153,9 +154,10 @@ public final class Trainer {
         }
 
         BatchIterator trainBatches = new BatchIterator(train, trainIdx, config.batchSize(), FORMAT, false);
-        ImageTransform augmentation = Augmentations.parse(config.augment());
+        Augmentation augmentation = Augmentations.parse(config.augment());
         trainBatches.setTransform(augmentation);
-        BatchIterator valBatches = new BatchIterator(train, valIdx, config.batchSize(), FORMAT, false);
+        BatchIterator valBatches = valIdx.length == 0 ? null
+                : new BatchIterator(train, valIdx, config.batchSize(), FORMAT, false);
         BatchIterator testBatches = new BatchIterator(test, testIdx, config.batchSize(), FORMAT, false);
         LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.lr(), config.epochs(),
                 trainBatches.batchesPerEpoch(), config.warmupEpochs());
@@ -169,6 +171,7 @@ public final class Trainer {
             network.setLabelSmoothing(config.labelSmoothing());
             TrainingStep step = new TrainingStep(network, optimizer, average);
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+                trainBatches.setTransform(AugmentationEase.at(augmentation, epoch, config.epochs(), config.augmentEase()));
                 EpochMetrics m = trainEpoch(step, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
                 progress.epochDone(m, config.epochs());
@@ -210,6 +213,11 @@ public final class Trainer {
             progress.batchDone(++done, lossSum / seen, (double) correct / seen);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (valBatches == null) {
+            // NaN is what the metrics file, the plot and run.json (null) know as "not measured".
+            return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, Double.NaN, Double.NaN, seconds,
+                    seen / seconds, optimizer.learningRate());
+        }
         Evaluation val = evaluate(step.network(), step.average(), valBatches);
         return new EpochMetrics(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.accuracy(), seconds,
                 seen / seconds, optimizer.learningRate());
