@@ -301,11 +301,20 @@ public final class ScalarKernels implements TensorKernels {
     @Override
     public void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
                                 float[] argmax, int argOff, float[] dx, int dxOff) {
+        boolean small = inPlaneSize <= 1 << 23;
         for (int p = 0; p < planes; p++) {
             int in = dxOff + p * inPlaneSize;
             int out = p * outPlaneSize;
-            for (int o = 0; o < outPlaneSize; o++) {
-                dx[in + (int) argmax[argOff + out + o]] += dy[dyOff + out + o];
+            if (small) {
+                // (int) of a float compiles to a conversion and a check for NaN and overflow; an index below 2^23
+                // added to 2^23 is the float's low mantissa bits, read with one add and a register move.
+                for (int o = 0; o < outPlaneSize; o++) {
+                    dx[in + Float.floatToRawIntBits(argmax[argOff + out + o] + 0x1p23f) - 0x4B000000] += dy[dyOff + out + o];
+                }
+            } else {
+                for (int o = 0; o < outPlaneSize; o++) {
+                    dx[in + (int) argmax[argOff + out + o]] += dy[dyOff + out + o];
+                }
             }
         }
     }
