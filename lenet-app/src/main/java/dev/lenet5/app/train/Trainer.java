@@ -155,7 +155,6 @@ public final class Trainer {
 
         BatchIterator trainBatches = new BatchIterator(train, trainIdx, config.batchSize(), FORMAT, false);
         Augmentation augmentation = Augmentations.parse(config.augment());
-        trainBatches.setTransform(augmentation);
         BatchIterator valBatches = valIdx.length == 0 ? null
                 : new BatchIterator(train, valIdx, config.batchSize(), FORMAT, false);
         BatchIterator testBatches = new BatchIterator(test, testIdx, config.batchSize(), FORMAT, false);
@@ -175,7 +174,7 @@ public final class Trainer {
                 EpochMetrics m = trainEpoch(step, schedule, trainBatches, valBatches, epoch);
                 history.add(m);
                 progress.epochDone(m, config.epochs());
-                saveEpoch(model, optimizer, average, history, epoch, epoch == config.epochs());
+                saveEpoch(model, optimizer, average, history, epoch);
             }
             Evaluation result = evaluate(network, average, testBatches);
             // The last epoch's model again, now with its test accuracy in the provenance.
@@ -244,12 +243,12 @@ public final class Trainer {
      * which could be neither resumed nor overwritten.
      */
     private void saveEpoch(LeNet5 model, Optimizer optimizer, WeightAverage average, List<EpochMetrics> history,
-                           int epoch, boolean last) throws IOException {
+                           int epoch) throws IOException {
         MetricsCsv.write(out.resolve(METRICS_FILE), history);
         // Drawing the curves costs more than the epoch's other files together (tenths of a second; about a second for
         // a JVM's first chart, which loads the charting and font code): redrawn when the last drawing is
         // PLOT_INTERVAL_NANOS old, and after the last epoch.
-        if (last || System.nanoTime() - plottedAt >= PLOT_INTERVAL_NANOS) {
+        if (epoch == config.epochs() || System.nanoTime() - plottedAt >= PLOT_INTERVAL_NANOS) {
             CurvesPlot.write(out.resolve(CURVES_FILE), history, "LeNet-5 on " + datasetName);
             plottedAt = System.nanoTime();
         }
