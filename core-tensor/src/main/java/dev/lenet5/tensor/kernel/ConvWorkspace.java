@@ -14,7 +14,10 @@ final class ConvWorkspace {
     int[] taps = new int[0];
     /** The same for the input-gradient pass, which reads the padded output gradient. */
     int[] flippedTaps = new int[0];
-    /** Per output vector: where it reads (positions) and where it is stored (destinations). */
+    /**
+     * Per output vector: where it reads (positions) and where it is stored (destinations); the forward pass's for one
+     * image, the input gradient's for all the images of a slice.
+     */
     int[] positions = new int[0];
     int[] destinations = new int[0];
     /** Output gradients of a slice of images laid out on the input's row stride, zero-padded around. */

@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorOperators;
  *   dx[n, c, q] = sum_{o, ky, kx} w[o, c, ky, kx] * gyPadded[n, o, q + (KH - ky)*W - kx]
  * </pre>
  * the second being the forward tiles again on the padded gradient, with the weights transposed and flipped:
- * a tap reaching past a row's edge lands on a junk column or a padding row, which hold zeros.
+ * a tap reaching past a row's edge lands on a junk column or a padding row, which hold zeros. Its tiles run along
+ * one position list through all the slice's images, per block of input channels, so the list is padded to whole
+ * tiles once per slice rather than once per image (see {@link VectorConvTile}).
  */
 final class VectorConvBackward {
 
@@ -55,9 +57,7 @@ final class VectorConvBackward {
         ws.tile = ConvWorkspace.atLeast(ws.tile, shape.rows * shape.vectors * L);
         int vectors = (inPlane + L - 1) / L;
         if (dx != null) {
-            placeVectors(ws, vectors);
-            widePositions(ws.positions, ws.destinations, vectors, inPlane);
-            VectorConvTile.padPositions(ws.positions, ws.destinations, vectors);
+            placeVectors(ws, slice * vectors);
             flippedTapOffsets(ws, g, outChannels, planeStride);
             // Blocks of input channels, taps (o, ky, kx): the flip lives in the tap offsets.
             packWeights(ws, w, wOff, outChannels, g.channels(), kh * g.kernelW(), shape.rows);
@@ -88,20 +88,23 @@ final class VectorConvBackward {
         }
     }
 
-    // dx of the slice's images: the forward tiles on the padded gradient with the flipped weights
+    // dx of the slice's images: the forward tiles on the padded gradient with the flipped weights. One position
+    // list runs through all `count` images (`vectors` per image), so only the slice's last tile is completed by
+    // repeated vectors, not each image's (LeNet's conv2 at 512 bits: 13 vectors per image, 16 with per-image
+    // padding), and each block's packed weights stay in L1 across the slice's images.
     private static void convInputGradient(ConvWorkspace ws, ConvGeometry g, int outChannels, int count,
                                           VectorConvTile shape, int vectors, int imageStride, float[] dx,
                                           int dxSlice) {
         int mr = shape.rows;
         int inPlane = g.height() * g.width();
         int flippedTaps = outChannels * g.kernelH() * g.kernelW();
-        for (int n = 0; n < count; n++) {
-            int dxImage = dxSlice + n * g.inputSize();
-            for (int c0 = 0; c0 < g.channels(); c0 += mr) {
-                shape.block(flippedTaps, ws.weights, c0 * flippedTaps, ws.flippedTaps, ws.expanded, n * imageStride,
-                        ws.positions, ws.destinations, vectors, dx, dxImage + c0 * inPlane, inPlane,
-                        Math.min(mr, g.channels() - c0), ws.tile);
-            }
+        int sliceVectors = count * vectors;
+        widePositions(ws.positions, ws.destinations, vectors, inPlane, count, imageStride, g.inputSize());
+        VectorConvTile.padPositions(ws.positions, ws.destinations, sliceVectors);
+        for (int c0 = 0; c0 < g.channels(); c0 += mr) {
+            shape.block(flippedTaps, ws.weights, c0 * flippedTaps, ws.flippedTaps, ws.expanded, 0,
+                    ws.positions, ws.destinations, sliceVectors, dx, dxSlice + c0 * inPlane, inPlane,
+                    Math.min(mr, g.channels() - c0), ws.tile);
         }
     }
 

@@ -55,7 +55,7 @@ final class VectorConvForward {
         if (rowwise) {
             rowPositions(ws.positions, ws.destinations, oh, ow, width);
         } else {
-            widePositions(ws.positions, ws.destinations, vectors, wide);
+            widePositions(ws.positions, ws.destinations, vectors, wide, 1, 0, 0);
             ws.wide = ConvWorkspace.atLeast(ws.wide, outChannels * wide);
         }
         VectorConvTile.padPositions(ws.positions, ws.destinations, vectors);
@@ -129,11 +129,15 @@ final class VectorConvForward {
         }
     }
 
-    // vectors along a plane of `length` positions, the last one shifted back to end with it
-    static void widePositions(int[] pos, int[] dst, int vectors, int length) {
-        for (int k = 0; k < vectors; k++) {
-            pos[k] = Math.min(k * L, length - L);
-            dst[k] = pos[k];
+    // vectors along a plane of `length` positions, the last one shifted back to end with it, for `images` planes
+    // whose reads lie posStride apart and whose stores dstStride apart: entry n*vectors + v is plane n's vector v
+    static void widePositions(int[] pos, int[] dst, int vectors, int length, int images, int posStride, int dstStride) {
+        for (int n = 0, k = 0; n < images; n++) {
+            for (int v = 0; v < vectors; v++, k++) {
+                int at = Math.min(v * L, length - L);
+                pos[k] = n * posStride + at;
+                dst[k] = n * dstStride + at;
+            }
         }
     }
 

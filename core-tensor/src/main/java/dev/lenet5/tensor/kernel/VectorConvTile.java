@@ -20,7 +20,12 @@ import jdk.incubator.vector.FloatVector;
  * </ul>
  * A tile always takes NV whole vectors: the position lists are padded to a multiple of NV by repeating their last
  * vector ({@link #padPositions}), which computes and stores the same outputs twice instead of needing a second,
- * narrower kernel for the leftovers (one kernel fewer for the JIT to compile before a run is fast).
+ * narrower kernel for the leftovers (one kernel fewer for the JIT to compile before a run is fast). The input
+ * gradient's list runs through all the images of a slice, so it is padded once per slice: padded per image, LeNet's
+ * conv2 input gradient (13 vectors an image at 512 bits) recomputed 3 vectors in 16. The forward pass's lists are
+ * per image, which costs LeNet's shapes nothing at 128 and 512 bits and one vector in 21 at 256 bits (conv2, 20
+ * vectors in tiles of 3); a list through all images would give up reading an image's input from L1 for every block
+ * of output channels.
  */
 enum VectorConvTile {
 

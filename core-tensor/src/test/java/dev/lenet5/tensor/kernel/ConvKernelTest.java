@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class ConvKernelTest {
 
     private static final AtomicBoolean SIMD_RAN = new AtomicBoolean();
+    private static final AtomicBoolean IMAGE_SLICES_RAN = new AtomicBoolean();
 
     record Case(String label, ConvGeometry g, int outChannels, int images) {
         @Override
@@ -56,6 +57,19 @@ class ConvKernelTest {
         c.add(new Case("pad 2", ConvGeometry.square(1, 28, 28, 5, 1, 2), 6, 2));
         c.add(new Case("tiny", ConvGeometry.square(2, 5, 5, 5, 1, 0), 3, 2));
         return c;
+    }
+
+    /**
+     * The input gradient's tiles across images: 3 images to a backward slice (22 planes of (57 + 2) x 27 floats
+     * each), 5 images (a slice boundary inside the batch, the last slice partial), 1539 positions an image (97, 193
+     * and 385 vectors at 512, 256 and 128 bits: no multiple of any tile's 2, 3 or 4, so tiles straddle images), and 5
+     * and 7 input channels: every tile shape (5 channels: 6 x 4 and 6 x 2; 7: 8 x 3 and 4 x 3), each with a partial
+     * block of rows. Large enough to fill slices, so checked against the scalar kernels only.
+     */
+    static List<Case> imageSliceCases() {
+        return List.of(
+                new Case("image slices 5", new ConvGeometry(5, 57, 27, 2, 2, 1, 1, 0, 0), 22, 5),
+                new Case("image slices 7", new ConvGeometry(7, 57, 27, 2, 2, 1, 1, 0, 0), 22, 5));
     }
 
     // ---------------------------------------------------------------- definitions, in double
@@ -172,6 +186,24 @@ class ConvKernelTest {
         assertTrue(14 * 102 * 100 > KernelTuning.CONV_SLICE_FLOATS, "the 'slices' case no longer spans two slices");
     }
 
+    @Test
+    void theImageSlicesCasesPutSeveralImagesInASliceAndEndOneInsideTheBatch() {
+        for (Case k : imageSliceCases()) {
+            ConvGeometry g = k.g();
+            int slice = KernelTuning.CONV_SLICE_FLOATS / (k.outChannels() * (g.height() + g.kernelH()) * g.width());
+            assertTrue(slice >= 2 && k.images() > slice && k.images() % slice != 0, k + ": " + slice + " a slice");
+            for (int lanes : new int[]{4, 8, 16}) {
+                int vectors = (g.height() * g.width() + lanes - 1) / lanes;
+                for (int tileVectors = 2; tileVectors <= VectorConvTile.MAX_VECTORS; tileVectors++) {
+                    assertTrue(vectors % tileVectors != 0, k + ": " + vectors + " vectors at " + lanes + " lanes");
+                }
+            }
+            for (int tileRows : new int[]{4, 6, 8}) {
+                assertTrue(g.channels() % tileRows != 0, k + ": whole blocks of " + tileRows + " rows");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- against the definitions
 
     @Test
@@ -194,6 +226,18 @@ class ConvKernelTest {
             }
         }
         SIMD_RAN.set(true);
+    }
+
+    @Test
+    void simdInputGradientTilesRunAcrossTheImagesOfASlice() {
+        for (boolean wideRegisterFile : new boolean[]{true, false}) {
+            TensorKernels simd = SimdVariants.kernels(wideRegisterFile).withConvAlgorithm(ConvAlgorithm.DIRECT);
+            for (Case k : imageSliceCases()) {
+                assertTrue(((VectorKernels) simd).direct(k.g()), k + " is lowered");
+                checkAgainstScalar(simd, k);
+            }
+        }
+        IMAGE_SLICES_RAN.set(true);
     }
 
     @Test
@@ -223,6 +267,7 @@ class ConvKernelTest {
     @AfterAll
     static void simdRanWhereAvailable() {
         SimdVariants.assertRanWhereAvailable(SIMD_RAN.get());
+        SimdVariants.assertRanWhereAvailable(IMAGE_SLICES_RAN.get());
     }
 
     private static void checkAgainstDefinitions(TensorKernels kernels, Case k) {
