@@ -28,11 +28,11 @@ final class ConvWorkspace {
     float[] tile = new float[0];
     /** Partial vector sums and the horizontal sums of the dot kernels. */
     float[] partial = new float[0];
-    final float[] sums = new float[16];
+    final float[] sums = new float[VectorDotTile.MAX_ROWS * 4];
     /** Four vectors' lanes, for the reductions that add them in a fixed order (sum, dot). */
     final float[] lanes = new float[4 * VectorConstants.L];
     /** A weight-gradient block's rows of the expanded gradient and of the images, as offsets. */
-    final int[] aRows = new int[4];
+    final int[] aRows = new int[VectorDotTile.MAX_ROWS];
     final int[] bRows = new int[4];
     /** Lowered fallback: one image's im2col matrix, and its ReLU-masked output gradient. */
     float[] cols = new float[0];

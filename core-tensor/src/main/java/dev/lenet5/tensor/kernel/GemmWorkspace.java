@@ -11,13 +11,13 @@ final class GemmWorkspace {
     final float[] a;
     /**
      * Spare MR x NR tile: edge tiles and tiles with beta are computed here in full, then their valid part is
-     * merged into C; the dot kernels keep their 16 partial-sum vectors here.
+     * merged into C; the dot kernels keep their partial-sum vectors here.
      */
     final float[] tile;
-    /** The 16 horizontal sums of a dot-product block. */
-    final float[] sums = new float[16];
+    /** The horizontal sums of a dot-product block. */
+    final float[] sums = new float[VectorDotTile.MAX_ROWS * 4];
     /** A dot-product block's rows of A and of B, as offsets. */
-    final int[] aRows = new int[4];
+    final int[] aRows = new int[VectorDotTile.MAX_ROWS];
     final int[] bRows = new int[4];
     /** One KC x NR strip of B: the partial last strip when B is otherwise read in place. */
     final float[] edgeStrip;

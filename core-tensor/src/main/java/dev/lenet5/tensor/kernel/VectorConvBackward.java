@@ -49,7 +49,7 @@ final class VectorConvBackward {
         int imageStride = outChannels * planeStride;
         int slice = Math.max(1, Math.min(images, KernelTuning.CONV_SLICE_FLOATS / imageStride));
         ws.expanded = ConvWorkspace.atLeast(ws.expanded, slice * imageStride + L);   // + L: see expandGradient
-        ws.partial = ConvWorkspace.atLeast(ws.partial, 16 * L);
+        ws.partial = ConvWorkspace.atLeast(ws.partial, VectorDotTile.MAX_ROWS * 4 * L);
         tapOffsets(ws, g);
         // The input gradient: rows are input channels, taps (o, ky, kx) read the padded gradient.
         VectorConvTile shape = VectorConvTile.forRows(g.channels(), wideRegisterFile);

@@ -48,7 +48,7 @@ final class VectorGemm {
         this.nr = L * (wideRegisterFile ? KernelTuning.WIDE_NR_VECTORS : KernelTuning.NARROW_NR_VECTORS);
         this.mcBlock = Math.max(mr, KernelTuning.MC / mr * mr);
         this.ncBlock = Math.max(nr, KernelTuning.NC / nr * nr);
-        int tile = Math.max(mr * nr, 16 * L);   // the dot kernels' 16 partial vectors
+        int tile = Math.max(mr * nr, VectorDotTile.MAX_ROWS * 4 * L);   // the dot kernels' partial vectors
         this.workspace = new GemmWorkspace.PerThread(mcBlock * KernelTuning.KC, KernelTuning.KC * ncBlock,
                 KernelTuning.KC * nr, tile);
     }

@@ -229,7 +229,7 @@ final class VectorWarmUp {
     private static Leaf dotTile(VectorDotTile tile) {
         int len = L + 3;
         float[] a = ramp(2 * len + 4);
-        int[] rows = {0, 1, 2, 3};
+        int[] rows = {0, 1, 2, 3, 2, 1};   // A's rows (up to MAX_ROWS) and B's (the first 4)
         float[] out = new float[tile.rows * 4 * L];
         // images, len, a, aStride, aRow, b, bStride, bRow, out: one image, and two (the loop over images)
         return new Leaf("dot tile " + tile.rows + "x4", true, count -> {
