@@ -169,19 +169,9 @@ final class VectorPooling {
     // dy, argmax: (planes, H/2, W/2) → dx: (planes, H, W), every element written, in order of position
     static void maxUnpool2x2(int planes, int height, int width, float[] dy, int dyOff,
                              float[] argmax, int argOff, float[] dx, int dxOff) {
-        if (planes <= 0) {
-            return;   // before any vector exists: the warm-up's idle calls must not allocate
-        }
         int oh = height / 2;
         int ow = width / 2;
         int outEnd = planes * oh * ow;         // relative to dyOff and argOff
-        // An input row's two vectors from L windows at t: lane k of the first is the input at t + k, in window k/2,
-        // of the second the input at t + L + k, in window L/2 + k/2; below them, the same plus W.
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector topLow = FloatVector.fromArray(S, LANE_INDEX, 0);
-        FloatVector topHigh = topLow.add(FloatVector.broadcast(S, (float) L));
-        FloatVector bottomLow = topLow.add(FloatVector.broadcast(S, (float) width));
-        FloatVector bottomHigh = topHigh.add(FloatVector.broadcast(S, (float) width));
         for (int p = 0; p < planes; p++) {
             int plane = p * height * width;   // relative to dxOff
             for (int oy = 0; oy < oh; oy++) {
@@ -201,6 +191,15 @@ final class VectorPooling {
                         continue;
                     }
                     int i = dxOff + plane + t;
+                    // An input row's two vectors under L windows at t: lane k of the first is the input at t + k, in
+                    // window k/2, of the second the one at t + L + k, in window L/2 + k/2; the row below, plus W.
+                    // (Made here, not once before the loops: on JDK 17 C2 boxes a vector that is live across a
+                    // call, such as the window's or Arrays.fill, and that cost 80 bytes per call.)
+                    FloatVector zero = FloatVector.zero(S);
+                    FloatVector topLow = FloatVector.fromArray(S, LANE_INDEX, 0);
+                    FloatVector topHigh = topLow.add(FloatVector.broadcast(S, (float) L));
+                    FloatVector bottomLow = topLow.add(FloatVector.broadcast(S, (float) width));
+                    FloatVector bottomHigh = topHigh.add(FloatVector.broadcast(S, (float) width));
                     // 0 + dy, as the reference adds it to a cleared input: a gradient of -0 becomes +0
                     FloatVector g = FloatVector.fromArray(S, dy, dyOff + out + at).add(zero);
                     // the winners relative to t (exact: integers below 2^24), each window's on both lanes of its
