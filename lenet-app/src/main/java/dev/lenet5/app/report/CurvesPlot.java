@@ -145,7 +145,7 @@ public final class CurvesPlot {
             for (int k = 1; lastEpoch / step > MAX_EPOCH_TICKS; k++) {   // 1, 2, 5, 10, 20, 50...
                 step = new int[] {1, 2, 5}[k % 3] * (int) Math.pow(10, k / 3);
             }
-            // Half an epoch of margin, so the first and last markers sit inside the frame.
+            // At least half an epoch of margin, so the first and last markers sit inside the frame.
             double margin = Math.max(0.5, (lastEpoch - 1) * 0.03);
             return new Panel(x0, title, yLabel, List.copyOf(series), 1 - margin, lastEpoch + margin, step, values);
         }
