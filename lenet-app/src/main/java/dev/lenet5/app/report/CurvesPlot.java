@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 /**
  * {@code curves.png}: training and validation loss (left) and accuracy (right) per epoch. Drawn on a
@@ -51,29 +49,40 @@ public final class CurvesPlot {
         return image;
     }
 
+    // The columns are copied out in plain loops rather than through method references: a JVM's first few lambdas
+    // cost milliseconds each to link, more than drawing a panel.
     static Panel lossPanel(List<EpochMetrics> epochs, String title) {
-        return Panel.of(0, title + ": loss", "cross-entropy", epochs, EpochMetrics::trainLoss, EpochMetrics::valLoss,
-                true, Double.POSITIVE_INFINITY);
+        double[] train = new double[epochs.size()];
+        double[] val = new double[epochs.size()];
+        for (int i = 0; i < train.length; i++) {
+            train[i] = epochs.get(i).trainLoss();
+            val[i] = epochs.get(i).valLoss();
+        }
+        return Panel.of(0, title + ": loss", "cross-entropy", epochs, train, val, true, Double.POSITIVE_INFINITY);
     }
 
     static Panel accuracyPanel(List<EpochMetrics> epochs, String title) {
+        double[] train = new double[epochs.size()];
+        double[] val = new double[epochs.size()];
+        for (int i = 0; i < train.length; i++) {
+            train[i] = 100 * epochs.get(i).trainAccuracy();
+            val[i] = 100 * epochs.get(i).valAccuracy();
+        }
         // Accuracy near 99% is invisible on a 0-100 axis; the axis follows the data, up to 100% at most.
-        return Panel.of(WIDTH / 2, title + ": accuracy", "accuracy (%)", epochs, m -> 100 * m.trainAccuracy(),
-                m -> 100 * m.valAccuracy(), false, 100);
+        return Panel.of(WIDTH / 2, title + ": accuracy", "accuracy (%)", epochs, train, val, false, 100);
     }
 
     /** One curve: epochs and values, non-finite values left out (a run without validation has none). */
     record Series(String name, int colour, double[] epochs, double[] values) {
 
-        static Series of(String name, int colour, List<EpochMetrics> rows, ToDoubleFunction<EpochMetrics> value) {
+        static Series of(String name, int colour, List<EpochMetrics> rows, double[] values) {
             double[] x = new double[rows.size()];
             double[] y = new double[rows.size()];
             int n = 0;
-            for (EpochMetrics m : rows) {
-                double v = value.applyAsDouble(m);
-                if (Double.isFinite(v)) {
-                    x[n] = m.epoch();
-                    y[n++] = v;
+            for (int i = 0; i < values.length; i++) {
+                if (Double.isFinite(values[i])) {
+                    x[n] = rows.get(i).epoch();
+                    y[n++] = values[i];
                 }
             }
             return new Series(name, colour, Arrays.copyOf(x, n), Arrays.copyOf(y, n));
@@ -104,8 +113,18 @@ public final class CurvesPlot {
             return new Axis(from, to, step, Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9)));
         }
 
+        /**
+         * {@code value} with {@code decimals} digits after the point. Written out by hand: String.format's first
+         * floating-point conversion in a JVM loads the locale data, tens of milliseconds for a few labels.
+         */
         String label(double value) {
-            return String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(value) < step * 1e-6 ? 0 : value);
+            long scaled = Math.round(Math.abs(value) * Math.pow(10, decimals));
+            String digits = Long.toString(scaled);
+            if (decimals > 0) {
+                digits = "0".repeat(Math.max(0, decimals + 1 - digits.length())) + digits;
+                digits = digits.substring(0, digits.length() - decimals) + "." + digits.substring(digits.length() - decimals);
+            }
+            return (value < 0 && scaled != 0 ? "-" : "") + digits;
         }
     }
 
@@ -114,8 +133,7 @@ public final class CurvesPlot {
                  int epochStep, Axis values) {
 
         static Panel of(int x0, String title, String yLabel, List<EpochMetrics> rows,
-                        ToDoubleFunction<EpochMetrics> train, ToDoubleFunction<EpochMetrics> val, boolean fromZero,
-                        double ceiling) {
+                        double[] train, double[] val, boolean fromZero, double ceiling) {
             List<Series> series = new ArrayList<>();
             series.add(Series.of("training", TRAINING, rows, train));
             Series validation = Series.of("validation", VALIDATION, rows, val);

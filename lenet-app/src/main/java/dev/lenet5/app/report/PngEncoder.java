@@ -46,57 +46,59 @@ final class PngEncoder {
         header[9] = COLOUR_TYPE_RGB;
         // bytes 10-12: compression (deflate), filter method (adaptive), interlace (none): all 0
         chunk(png, "IHDR", header, header.length);
-        ByteArrayOutputStream idat = compress(filtered(image));
+        ByteArrayOutputStream idat = compressedScanlines(image);
         chunk(png, "IDAT", idat.toByteArray(), idat.size());
         chunk(png, "IEND", new byte[0], 0);
         return png.toByteArray();
     }
 
     /**
-     * The scanlines as PNG stores them: a filter byte, then the row's bytes minus a prediction. A row that repeats
-     * the one above is filtered with Up (all zeros: a chart's blank margins and the rows its vertical lines cross),
-     * any other with Sub (the pixel to the left: flat areas and horizontal lines become runs of zeros). Choosing by
-     * this test rather than by trying each filter keeps the loop short, which matters in a JVM that runs it once,
-     * mostly before it is compiled.
+     * The scanlines as PNG stores them, compressed: each a filter byte, then the row's bytes minus a prediction.
+     * A row that repeats the one above is filtered with Up (all zeros: a chart's blank margins and the rows its
+     * vertical lines cross), any other with Sub (the pixel to the left: flat areas and horizontal lines become
+     * runs of zeros). Choosing by this test rather than by trying each filter keeps the loop short, which matters
+     * in a JVM that runs it once, mostly before it is compiled. Each row goes to the compressor as it is filtered,
+     * so no buffer of the whole picture is needed.
      */
-    static byte[] filtered(Raster image) {
-        int w = image.width;
-        int[] px = image.pixels;
-        byte[] out = new byte[(3 * w + 1) * image.height];   // Up leaves the row's bytes at their initial zeros
-        int o = 0;
-        for (int y = 0, start = 0; y < image.height; y++, start += w) {
-            if (y > 0 && Arrays.equals(px, start - w, start, px, start, start + w)) {
-                out[o] = FILTER_UP;
-                o += 3 * w + 1;
-                continue;
-            }
-            out[o++] = FILTER_SUB;
-            int left = 0;   // black to the left of the first pixel, as the specification has it
-            for (int i = start; i < start + w; i++) {
-                int p = px[i];
-                // Only the low byte of each difference is kept, so the higher channels in p >> 8 do not matter.
-                out[o++] = (byte) ((p >> 16) - (left >> 16));
-                out[o++] = (byte) ((p >> 8) - (left >> 8));
-                out[o++] = (byte) (p - left);
-                left = p;
-            }
-        }
-        return out;
-    }
-
-    private static ByteArrayOutputStream compress(byte[] data) {
+    private static ByteArrayOutputStream compressedScanlines(Raster image) {
         Deflater deflater = new Deflater(LEVEL);
         try {
-            deflater.setInput(data);
-            deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 8 + 64);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
             byte[] buffer = new byte[1 << 16];
+            byte[] line = new byte[1 + 3 * image.width];
+            for (int y = 0; y < image.height; y++) {
+                filter(image.row(y), y > 0 ? image.row(y - 1) : null, line);
+                deflater.setInput(line);
+                while (!deflater.needsInput()) {
+                    out.write(buffer, 0, deflater.deflate(buffer));
+                }
+            }
+            deflater.finish();
             while (!deflater.finished()) {
                 out.write(buffer, 0, deflater.deflate(buffer));
             }
             return out;
         } finally {
             deflater.end();   // frees zlib's native memory now rather than at some later collection
+        }
+    }
+
+    /** One row as a filtered scanline into {@code line}; {@code above} is null for the first row. */
+    static void filter(int[] row, int[] above, byte[] line) {
+        if (above != null && Arrays.equals(row, above)) {
+            line[0] = FILTER_UP;
+            Arrays.fill(line, 1, line.length, (byte) 0);
+            return;
+        }
+        line[0] = FILTER_SUB;
+        int left = 0;   // black to the left of the first pixel, as the specification has it
+        for (int x = 0, o = 1; x < row.length; x++, o += 3) {
+            int p = row[x];
+            // Only the low byte of each difference is kept, so the higher channels in p >> 8 do not matter.
+            line[o] = (byte) ((p >> 16) - (left >> 16));
+            line[o + 1] = (byte) ((p >> 8) - (left >> 8));
+            line[o + 2] = (byte) (p - left);
+            left = p;
         }
     }
 

@@ -12,8 +12,12 @@ final class Raster {
 
     final int width;
     final int height;
-    /** Row-major {@code 0xRRGGBB}. */
-    final int[] pixels;
+    /**
+     * {@code 0xRRGGBB}, one array per row. Rows of a few kilobytes are allocated like any small object; one array
+     * for the whole picture (2 MB for the curves) would be a humongous object that takes fresh regions of the heap,
+     * milliseconds of page faults in a JVM that has not used them yet.
+     */
+    private final int[][] rows;
 
     Raster(int width, int height, int background) {
         if (width < 1 || height < 1) {
@@ -21,12 +25,26 @@ final class Raster {
         }
         this.width = width;
         this.height = height;
-        this.pixels = new int[Math.multiplyExact(width, height)];
-        Arrays.fill(pixels, background);
+        this.rows = new int[height][width];
+        // One row by hand, the others copied from it: in a JVM that has not compiled this loop yet, a loop over
+        // every pixel would cost milliseconds; System.arraycopy is native from the first call.
+        Arrays.fill(rows[0], background);
+        for (int y = 1; y < height; y++) {
+            System.arraycopy(rows[0], 0, rows[y], 0, width);
+        }
     }
 
     int get(int x, int y) {
-        return pixels[y * width + x];
+        return rows[y][x];
+    }
+
+    void set(int x, int y, int rgb) {
+        rows[y][x] = rgb;
+    }
+
+    /** Row {@code y} itself, not a copy: for the encoder, which reads the picture a row at a time. */
+    int[] row(int y) {
+        return rows[y];
     }
 
     /** Fills the {@code w} by {@code h} rectangle whose top-left pixel is {@code (x, y)}. */
@@ -35,8 +53,20 @@ final class Raster {
         int y0 = Math.max(0, y);
         int x1 = Math.min(width, x + w);
         int y1 = Math.min(height, y + h);
-        for (int r = y0; r < y1; r++) {
-            Arrays.fill(pixels, r * width + x0, Math.max(r * width + x0, r * width + x1), rgb);
+        for (int r = y0; r < y1 && x0 < x1; r++) {
+            Arrays.fill(rows[r], x0, x1, rgb);
+        }
+    }
+
+    /** Copies {@code row} into the picture from {@code (x, y)} rightwards, clipped. */
+    void copyRow(int[] row, int x, int y) {
+        if (y < 0 || y >= height) {
+            return;
+        }
+        int from = Math.max(0, -x);
+        int to = Math.min(row.length, width - x);
+        if (from < to) {
+            System.arraycopy(row, from, rows[y], x + from, to - from);
         }
     }
 
@@ -53,18 +83,17 @@ final class Raster {
         if (x < 0 || y < 0 || x >= width || y >= height || coverage <= 0) {
             return;
         }
-        int i = y * width + x;
         if (coverage >= 1) {
-            pixels[i] = rgb;
+            rows[y][x] = rgb;
             return;
         }
-        int old = pixels[i];
+        int old = rows[y][x];
         int mixed = 0;
         for (int shift = 16; shift >= 0; shift -= 8) {
             double c = ((rgb >> shift) & 0xFF) * coverage + ((old >> shift) & 0xFF) * (1 - coverage);
             mixed |= (int) Math.round(c) << shift;
         }
-        pixels[i] = mixed;
+        rows[y][x] = mixed;
     }
 
     /**
@@ -101,22 +130,26 @@ final class Raster {
             segment(cover, xs[i], ys[i], xs[j], ys[j], r);
         }
         for (int y = 0; y < cover.h; y++) {
-            for (int x = 0; x < cover.w; x++) {
+            // Only the span each row's segments touched: most of the window is away from the line.
+            for (int x = cover.from[y]; x < cover.to[y]; x++) {
                 float c = cover.mask[y * cover.w + x];
-                if (c > 0) {   // most of the window is away from the line
+                if (c > 0) {
                     blend(left + x, top + y, rgb, c);
                 }
             }
         }
     }
 
-    /** Per-pixel coverage over a window of the picture. */
+    /** Per-pixel coverage over a window of the picture, with the columns touched in each row. */
     private static final class Coverage {
         final int x0;
         final int y0;
         final int w;
         final int h;
         final float[] mask;
+        /** Per row, the touched columns {@code [from, to)} of the window; empty while {@code from >= to}. */
+        final int[] from;
+        final int[] to;
 
         Coverage(int x0, int y0, int w, int h) {
             this.x0 = x0;
@@ -124,6 +157,9 @@ final class Raster {
             this.w = w;
             this.h = h;
             this.mask = new float[w * h];
+            this.from = new int[h];
+            this.to = new int[h];
+            Arrays.fill(from, w);
         }
 
         void add(int x, int y, double c) {
@@ -132,6 +168,8 @@ final class Raster {
             if (cx >= 0 && cy >= 0 && cx < w && cy < h) {
                 int i = cy * w + cx;
                 mask[i] = (float) Math.max(mask[i], Math.min(1, c));
+                from[cy] = Math.min(from[cy], cx);
+                to[cy] = Math.max(to[cy], cx + 1);
             }
         }
     }
@@ -213,8 +251,10 @@ final class Raster {
             long glyph = BitmapFont.glyph(text.charAt(i));
             int gx = x + i * BitmapFont.ADVANCE * scale;
             for (int row = 0; row < BitmapFont.ROWS; row++) {
-                for (int col = 0; col < BitmapFont.GLYPH_WIDTH; col++) {
-                    if (BitmapFont.pixel(glyph, row, col)) {
+                // The row's five bits, leftmost highest; shifted out one by one, so blank rows and tails cost nothing.
+                int bits = (int) (glyph >>> (BitmapFont.GLYPH_WIDTH * (BitmapFont.ROWS - 1 - row))) & 0x1F;
+                for (int col = 0; bits != 0; col++, bits = (bits << 1) & 0x1F) {
+                    if ((bits & 0x10) != 0) {
                         fill(gx + col * scale, y + row * scale, scale, scale, rgb);
                     }
                 }

@@ -40,8 +40,8 @@ class PngEncoderTest {
     @Test
     void aTwoPixelImageHasTheExpectedChunksAndScanline() throws DataFormatException {
         Raster image = new Raster(2, 1, 0);
-        image.pixels[0] = 0xFF0000;
-        image.pixels[1] = 0x00FF00;
+        image.set(0, 0, 0xFF0000);
+        image.set(1, 0, 0x00FF00);
         byte[] png = PngEncoder.encode(image);
         assertArrayEquals(SIGNATURE, Arrays.copyOf(png, 8));
         List<Chunk> chunks = chunks(png);
@@ -65,6 +65,14 @@ class PngEncoderTest {
     }
 
     @Test
+    void onlyAWholeRepeatedRowIsFilteredWithUp() throws DataFormatException {
+        Raster image = new Raster(3, 2, 0x000000);
+        image.set(2, 1, 0x000005);   // row 1 starts like row 0 but ends otherwise
+        byte[] scanlines = inflate(chunks(PngEncoder.encode(image)).get(1).data());
+        assertArrayEquals(bytes(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5), scanlines);
+    }
+
+    @Test
     void everyChunkCarriesTheCrcOfItsTypeAndData() {
         Raster image = new Raster(17, 5, 0xFFFFFF);
         image.text("CRC", 1, 0, 1, 0x102030);
@@ -83,9 +91,11 @@ class PngEncoderTest {
         int[][] sizes = {{1, 1}, {1, 7}, {7, 1}, {1, 300}, {300, 1}, {13, 3}, {31, 33}, {257, 2}};
         for (int[] size : sizes) {
             Raster image = new Raster(size[0], size[1], 0);
-            for (int i = 0; i < image.pixels.length; i++) {
-                // Half random, half repeats of the pixel before: rows that suit different filters.
-                image.pixels[i] = random.nextBoolean() ? random.nextInt(1 << 24) : i > 0 ? image.pixels[i - 1] : 0x123456;
+            int previous = 0x123456;
+            for (int i = 0; i < size[0] * size[1]; i++) {
+                // Half random, half repeats of the pixel before (and so, in one-pixel-wide images, of the row above).
+                previous = random.nextBoolean() ? random.nextInt(1 << 24) : previous;
+                image.set(i % size[0], i / size[0], previous);
             }
             BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(PngEncoder.encode(image)));
             assertNotNull(decoded, size[0] + "x" + size[1]);

@@ -12,6 +12,16 @@ class RasterTest {
 
     private static final int WHITE = 0xFFFFFF;
 
+    static int[] pixels(Raster image) {
+        int[] all = new int[image.width * image.height];
+        for (int y = 0; y < image.height; y++) {
+            for (int x = 0; x < image.width; x++) {
+                all[y * image.width + x] = image.get(x, y);
+            }
+        }
+        return all;
+    }
+
     @Test
     void fillIsClippedToThePicture() {
         Raster image = new Raster(5, 4, WHITE);
@@ -25,6 +35,15 @@ class RasterTest {
             }
         }
         assertThrows(IllegalArgumentException.class, () -> new Raster(0, 3, WHITE));
+    }
+
+    @Test
+    void copyRowIsClippedToThePicture() {
+        Raster image = new Raster(4, 2, WHITE);
+        image.copyRow(new int[] {1, 2, 3}, -1, 0);   // 1 falls off the left
+        image.copyRow(new int[] {4, 5, 6}, 2, 1);    // 6 falls off the right
+        image.copyRow(new int[] {7, 8}, 0, 2);       // below the picture: nothing
+        assertArrayEquals(new int[] {2, 3, WHITE, WHITE, WHITE, WHITE, 4, 5}, pixels(image));
     }
 
     @Test
@@ -69,9 +88,9 @@ class RasterTest {
         one.polyline(new double[] {5, 45}, new double[] {10.3, 10.3}, 2, 2.5, 0x1f77b4);
         Raster three = new Raster(50, 20, WHITE);
         three.polyline(new double[] {5, 17, 31, 45}, new double[] {10.3, 10.3, 10.3, 10.3}, 4, 2.5, 0x1f77b4);
-        assertArrayEquals(one.pixels, three.pixels);
+        assertArrayEquals(pixels(one), pixels(three));
         boolean partly = false;
-        for (int p : one.pixels) {
+        for (int p : pixels(one)) {
             partly |= p != WHITE && p != 0x1f77b4;
         }
         assertTrue(partly, "the edges are anti-aliased");
@@ -87,6 +106,31 @@ class RasterTest {
             assertEquals(0, image.get((int) (10.5 + 25 * t), (int) (5.5 + 5 * t)), "shallow at t=" + t);
         }
         assertEquals(WHITE, image.get(30, 30));
+    }
+
+    /**
+     * A line is drawn the same seen in a mirror and with x and y swapped: every pixel near it counts, at both ends of
+     * each row, and steep lines are drawn like shallow ones.
+     */
+    @Test
+    void linesAreSymmetricUnderMirrorAndTransposition() {
+        Raster flat = new Raster(30, 20, WHITE);
+        flat.polyline(new double[] {5, 25}, new double[] {10, 10}, 2, 3, 0x1f77b4);
+        for (int y = 0; y < 20; y++) {
+            for (int x = 0; x < 30; x++) {
+                assertEquals(flat.get(x, y), flat.get(29 - x, y), "left-right at " + x + "," + y);
+                assertEquals(flat.get(x, y), flat.get(x, 19 - y), "up-down at " + x + "," + y);
+            }
+        }
+        Raster shallow = new Raster(32, 32, WHITE);
+        shallow.polyline(new double[] {4.2, 27.1}, new double[] {8.7, 15.4}, 2, 2.5, 0xff7f0e);
+        Raster steep = new Raster(32, 32, WHITE);
+        steep.polyline(new double[] {8.7, 15.4}, new double[] {4.2, 27.1}, 2, 2.5, 0xff7f0e);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                assertEquals(shallow.get(x, y), steep.get(y, x), "transposed at " + x + "," + y);
+            }
+        }
     }
 
     @Test

@@ -158,6 +158,14 @@ class ReportFilesTest {
         assertEquals(0.01, c.step(), 1e-12);
         assertEquals("0.03", c.label(0.03));
         assertEquals("0.00", c.label(c.low()));
+        assertEquals("0.01", c.label(0.01));
+        assertEquals("1.25", c.label(1.25));
+        assertEquals("-0.04", c.label(-0.04));
+        assertEquals("0.00", c.label(-1e-12));
+        CurvesPlot.Axis whole = CurvesPlot.Axis.nice(0, 33, 8);
+        assertEquals(5, whole.step(), 1e-12);
+        assertEquals("35", whole.label(35));
+        assertEquals("first 100 of 123 misclassified test images (of 10000)", MisclassifiedGrid.title(100, 123, 10000));
     }
 
     @Test
