@@ -270,6 +270,29 @@ class TrainEndToEndTest {
         assertTrue(split.out().contains("data: 900 training, 100 validation, 200 test images"), split.out());
     }
 
+    /**
+     * A training run draws both its pictures without the desktop module, the fonts or the charting library: loading
+     * them once cost about a second of every run. Checked in a JVM of its own, which logs each class it loads; this
+     * JVM has loaded them for the tests' own image decoding.
+     */
+    @Test
+    void trainingDrawsItsPicturesWithoutDesktopOrChartClasses() throws IOException, InterruptedException {
+        Path out = tmp.resolve("no-desktop");
+        Path log = tmp.resolve("no-desktop.log");
+        int exit = ChildJvm.start(log, List.of("-Xlog:class+load"), "train", "--epochs", "1", "--train-images", "600",
+                "--val-images", "100", "--test-images", "200", "--threads", "1", "--out", out.toString()).waitFor();
+        List<String> loaded = Files.readAllLines(log).stream().filter(l -> l.contains("[class,load] ")).toList();
+        assertEquals(0, exit, () -> ChildJvm.read(log));
+        assertTrue(Files.size(out.resolve("curves.png")) > 0 && Files.size(out.resolve("misclassified.png")) > 0);
+        assertTrue(loaded.stream().anyMatch(l -> l.contains("[class,load] dev.lenet5.app.report.PngEncoder ")),
+                "the class loading log names the classes that drew the pictures");
+        Pattern desktop = Pattern.compile(
+                "\\[class,load] (java\\.awt\\.|sun\\.awt\\.|sun\\.java2d\\.|sun\\.font\\.|javax\\.imageio\\.|org\\.jfree\\.)\\S+");
+        List<String> unwanted = loaded.stream().filter(l -> desktop.matcher(l).find()).toList();
+        assertTrue(unwanted.isEmpty(), () -> unwanted.size() + " classes a training run should not load, the first: "
+                + String.join("\n", unwanted.subList(0, Math.min(10, unwanted.size()))));
+    }
+
     private Map<String, Tensor> trainedWeights(String[] command, String dir) throws IOException {
         Path out = tmp.resolve(dir);
         AppRun r = AppRun.of(concat(command, "--out", out.toString()));

@@ -245,9 +245,9 @@ public final class Trainer {
     private void saveEpoch(LeNet5 model, Optimizer optimizer, WeightAverage average, List<EpochMetrics> history,
                            int epoch) throws IOException {
         MetricsCsv.write(out.resolve(METRICS_FILE), history);
-        // Drawing the curves costs more than the epoch's other files together (tenths of a second; about a second for
-        // a JVM's first chart, which loads the charting and font code): redrawn when the last drawing is
-        // PLOT_INTERVAL_NANOS old, and after the last epoch.
+        // The curves are redrawn when the last drawing is PLOT_INTERVAL_NANOS old, and after the last epoch: a drawing
+        // costs milliseconds (more in a JVM's first, before the drawing code is compiled), which epochs of a second
+        // or two need not pay each time.
         if (epoch == config.epochs() || System.nanoTime() - plottedAt >= PLOT_INTERVAL_NANOS) {
             CurvesPlot.write(out.resolve(CURVES_FILE), history, "LeNet-5 on " + datasetName);
             plottedAt = System.nanoTime();
