@@ -17,7 +17,7 @@ final class BrokenKernels {
             "convBackward", new int[]{11, 12, 0},     // dw[0]
             "col2im", new int[]{4, 5, 2},             // x[2]
             "maxPoolForward", new int[]{7, 8, 0},     // y[0]
-            "maxPoolBackward", new int[]{9, 10, 0});  // dx[0]
+            "maxPoolBackward", new int[]{7, 8, 0});   // dx[0]
 
     private BrokenKernels() {
     }

@@ -1,6 +1,7 @@
 package dev.lenet5.nn;
 
 import dev.lenet5.tensor.kernel.TensorKernels;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -92,8 +93,8 @@ public final class MaxPool2d implements Layer {
         Buffers.checkBackwardBatch(name, forwardBatch, batch);
         Buffers.checkBatch(name, "output gradient", dy, batch, outputSize());
         inputGrad = Buffers.atLeast(inputGrad, (long) batch * inputSize(), name);
-        // writes every element, the inputs no window chose included: no clearing pass first
-        kernels.maxPoolBackward(batch * channels, height, width, kernel, stride, dy, 0, argmax, 0, inputGrad, 0);
+        Arrays.fill(inputGrad, 0, batch * inputSize(), 0f);   // overlapping windows (stride < kernel) accumulate
+        kernels.maxPoolBackward(batch * channels, outH * outW, height * width, dy, 0, argmax, 0, inputGrad, 0);
         return inputGrad;
     }
 

@@ -1,7 +1,5 @@
 package dev.lenet5.tensor.kernel;
 
-import java.util.Arrays;
-
 /**
  * The reference kernels: plain loops a reader can check by eye against the definitions in
  * {@link TensorKernels}. Everything else is tested against these, so clarity beats speed here; the only
@@ -301,18 +299,12 @@ public final class ScalarKernels implements TensorKernels {
     }
 
     @Override
-    public void maxPoolBackward(int planes, int height, int width, int kernel, int stride, float[] dy, int dyOff,
+    public void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
                                 float[] argmax, int argOff, float[] dx, int dxOff) {
-        requirePoolPlane(height, width);
-        int inPlaneSize = height * width;
-        int outPlaneSize = ((height - kernel) / stride + 1) * ((width - kernel) / stride + 1);
         boolean small = inPlaneSize <= 1 << 23;
         for (int p = 0; p < planes; p++) {
             int in = dxOff + p * inPlaneSize;
             int out = p * outPlaneSize;
-            // Cleared a plane at a time, just before its scatter, while it is still in cache: clearing the whole
-            // region first would be one more pass over memory.
-            Arrays.fill(dx, in, in + inPlaneSize, 0f);
             if (small) {
                 // (int) of a float compiles to a conversion and a check for NaN and overflow; an index below 2^23
                 // added to 2^23 is the float's low mantissa bits, read with one add and a register move.

@@ -132,16 +132,12 @@ public interface TensorKernels {
                         float[] x, int xOff, float[] y, int yOff, float[] argmax, int argOff);
 
     /**
-     * The input gradient of {@link #maxPoolForward} with the same geometry: sets dx: (planes, H, W) at dxOff to
-     * each output's gradient at its winner, {@code dy[dyOff + p * OH*OW + o]} at plane p's input
-     * {@code argmax[argOff + p * OH*OW + o]} (the index relative to the plane that the forward pass wrote), and
-     * to 0 at the inputs no window chose. It overwrites the whole region, so dx need not be cleared first; where
-     * windows overlap (stride < kernel) an input chosen by several sums their gradients, in output order,
-     * starting from 0 (so a gradient of -0 becomes +0, as in a cleared buffer).
-     *
-     * @throws IllegalArgumentException if H*W exceeds 2^24 ({@link #MAX_POOL_PLANE}), before touching an array
+     * Routes each output's gradient to its winner: for plane p in [0, planes) and o in [0, outPlaneSize),
+     * {@code dx[dxOff + p * inPlaneSize + (int) argmax[a]] += dy[dyOff + p * outPlaneSize + o]} with
+     * {@code a = argOff + p * outPlaneSize + o}, where argmax is what {@link #maxPoolForward} wrote for
+     * planes of inPlaneSize = H*W inputs and outPlaneSize = OH*OW outputs.
      */
-    void maxPoolBackward(int planes, int height, int width, int kernel, int stride, float[] dy, int dyOff,
+    void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
                          float[] argmax, int argOff, float[] dx, int dxOff);
 
     /** The most elements a pooled plane may have: 2^24, so that every index in it is exact as a float. */

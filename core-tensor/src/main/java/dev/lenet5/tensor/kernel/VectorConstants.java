@@ -32,12 +32,6 @@ final class VectorConstants {
     static final VectorShuffle<Float> EVEN_HIGH = pairShuffle(0, 1);
     static final VectorShuffle<Float> ODD_LOW = pairShuffle(1, 0);
     static final VectorShuffle<Float> ODD_HIGH = pairShuffle(1, 1);
-    /**
-     * Their inverse for the pooling's backward pass: lane k takes lane k/2 (low) or L/2 + k/2 (high), so each of
-     * L windows' values lands on both lanes of its pair of columns.
-     */
-    static final VectorShuffle<Float> PAIR_LOW = doubling(0);
-    static final VectorShuffle<Float> PAIR_HIGH = doubling(L / 2);
 
     private VectorConstants() {
     }
@@ -59,14 +53,6 @@ final class VectorConstants {
         int[] index = new int[L];
         for (int j = 0; j < L; j++) {
             index[j] = (2 * j + parity - source * L) & (L - 1);
-        }
-        return VectorShuffle.fromArray(S, index, 0);
-    }
-
-    private static VectorShuffle<Float> doubling(int first) {
-        int[] index = new int[L];
-        for (int k = 0; k < L; k++) {
-            index[k] = first + k / 2;
         }
         return VectorShuffle.fromArray(S, index, 0);
     }

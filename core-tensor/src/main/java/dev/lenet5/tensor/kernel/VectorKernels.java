@@ -19,8 +19,8 @@ import jdk.incubator.vector.FloatVector;
  *   <li>{@link VectorConvForward} and {@link VectorConvBackward}: whole-batch direct convolution on the
  *       register tiles of {@link VectorConvTile}; {@link VectorLowering}: im2col, col2im, and the other
  *       convolutions through them and GEMM.</li>
- *   <li>{@link VectorPooling}: 2x2 max pooling and its gradient; {@link VectorElementwise}: bias, ReLU, sums,
- *       dot, axpy, Adam, and the run primitives the others share.</li>
+ *   <li>{@link VectorPooling}: 2x2 max pooling; {@link VectorElementwise}: bias, ReLU, sums, dot, axpy, Adam,
+ *       and the run primitives the others share.</li>
  * </ul>
  *
  * <h2>Keeping C2's vector code</h2>
@@ -196,9 +196,9 @@ final class VectorKernels implements TensorKernels {
     }
 
     @Override
-    public void maxPoolBackward(int planes, int height, int width, int kernel, int stride, float[] dy, int dyOff,
+    public void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
                                 float[] argmax, int argOff, float[] dx, int dxOff) {
-        VectorPooling.maxPoolBackward(planes, height, width, kernel, stride, dy, dyOff, argmax, argOff, dx, dxOff);
+        VectorPooling.maxPoolBackward(planes, outPlaneSize, inPlaneSize, dy, dyOff, argmax, argOff, dx, dxOff);
     }
 
     // ---------------------------------------------------------------- softmax, reductions

@@ -145,7 +145,6 @@ final class VectorWarmUp {
                     }
                 },
                 n -> VectorElementwise.reluForward(n, RUN, 0, RUN_OUT, 0)));
-        training.add(maxUnpool());
         training.add(elementwise("relu backward", false,
                 c -> {
                     for (int i = 0; i < c; i++) {
@@ -293,42 +292,6 @@ final class VectorWarmUp {
         }, List.of(() -> VectorPooling.maxPool2x2(2, 2, wide, roomy, 0, y, 0, argmax, 0),
                 () -> VectorPooling.maxPool2x2(3, 2, narrow, roomy, 0, y, 0, argmax, 0),
                 () -> VectorPooling.maxPool2x2(1, 2, narrow, tight, 0, y, 0, argmax, 0)));
-    }
-
-    private static Leaf maxUnpool() {
-        // As the forward pass: rows of more windows than a vector (LeNet's first pool at 128 and 256 bits) and of
-        // fewer (its second; both at 512), with the region's last rows written a window at a time, whose winner
-        // takes each of the window's four places; and a plane of odd height and width, whose uncovered column and
-        // row are cleared.
-        int wide = 2 * L + 2;
-        int narrow = L + 2;
-        int odd = L + 3;
-        float[] wideWinners = winners(2, 2, wide);
-        float[] narrowWinners = winners(3, 2, narrow);
-        float[] oddWinners = winners(2, 3, odd);
-        float[] dy = ramp(4 * wide);
-        float[] dx = new float[6 * wide];
-        // planes, height, width, dy, dyOff, argmax, argOff, dx, dxOff
-        return new Leaf("max pool 2x2 backward", false, count -> {
-            for (int c = 0; c < count; c++) {
-                VectorPooling.maxUnpool2x2(0, 2, wide, dy, 0, wideWinners, 0, dx, 0);
-            }
-        }, List.of(() -> VectorPooling.maxUnpool2x2(2, 2, wide, dy, 0, wideWinners, 0, dx, 0),
-                () -> VectorPooling.maxUnpool2x2(3, 2, narrow, dy, 0, narrowWinners, 0, dx, 0),
-                () -> VectorPooling.maxUnpool2x2(2, 3, odd, dy, 0, oddWinners, 0, dx, 0)));
-    }
-
-    /** The winners of 2x2 windows at stride 2 over (planes, H, W), consecutive windows' in each of their places. */
-    private static float[] winners(int planes, int height, int width) {
-        int oh = height / 2;
-        int ow = width / 2;
-        int[] place = {0, 1, width, width + 1};
-        float[] argmax = new float[planes * oh * ow];
-        for (int o = 0; o < argmax.length; o++) {
-            int inPlane = o % (oh * ow);
-            argmax[o] = 2 * (inPlane / ow) * width + 2 * (inPlane % ow) + place[o % 4];
-        }
-        return argmax;
     }
 
     private static Leaf expandGradient() {

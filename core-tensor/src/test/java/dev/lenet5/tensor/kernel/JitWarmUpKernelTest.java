@@ -103,42 +103,6 @@ class JitWarmUpKernelTest {
         assertNull(warmUp.failure());
     }
 
-    /**
-     * Once the warm-up has compiled the pooling's input gradient, both of LeNet's shapes at a batch of 3 run it without
-     * allocating: no vector is boxed (one kept live across a call was, 80 bytes a call), and no branch the warm-up's
-     * tiny calls did not show sends the kernel back to the interpreter.
-     */
-    @Test
-    void thePoolingGradientCompiledByTheWarmUpAllocatesNothingOnLeNetsShapes() throws InterruptedException {
-        SimdVariants.kernels(true);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        VectorWarmUp.Leaf leaf = VectorWarmUp.leaves(true, ConvAlgorithm.DIRECT).stream()
-                .filter(l -> l.name().equals("max pool 2x2 backward")).findFirst().orElseThrow();
-        try (JitWarmUp warmUp = JitWarmUp.start(JitWarmUp.Work.TRAINING, List.of(leaf))) {
-            // C2 may be busy with other tests' methods
-            assumeTrue(warmUp.await(20, TimeUnit.SECONDS), warmUp.summary());
-        }
-        for (int[] shape : new int[][] {{3 * 6, 28, 28}, {3 * 16, 10, 10}}) {
-            int planes = shape[0];
-            int h = shape[1];
-            int w = shape[2];
-            int outs = planes * (h / 2) * (w / 2);
-            float[] x = new float[planes * h * w];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (i * 7) % 11;
-            }
-            float[] dy = new float[outs];
-            float[] argmax = new float[outs];
-            ScalarKernels.INSTANCE.maxPoolForward(planes, h, w, 2, 2, x, 0, dy, 0, argmax, 0);
-            float[] dx = new float[x.length];
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int call = 0; call < 5; call++) {
-                VectorPooling.maxUnpool2x2(planes, h, w, dy, 0, argmax, 0, dx, 0);
-            }
-            assertEquals(0, threads.getCurrentThreadAllocatedBytes() - before, planes + "x" + h + "x" + w);
-        }
-    }
-
     @Test
     void aLeafSentBackRunsUncompiledAgainAndIsCompiledAnew() throws InterruptedException {
         SimdVariants.kernels(true);
