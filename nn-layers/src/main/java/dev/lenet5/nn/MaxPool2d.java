@@ -22,7 +22,7 @@ public final class MaxPool2d implements Layer {
     private final int outW;
 
     private float[] output;
-    private float[] argmax;      // per output element: index of the winning input in its plane (exact: < 2^24)
+    private float[] argmax;      // per output element: its winner in its plane, as TensorKernels.argmaxOf records it
     private float[] inputGrad;
     private int forwardBatch;
 
@@ -43,7 +43,7 @@ public final class MaxPool2d implements Layer {
         }
         if ((long) height * width > TensorKernels.MAX_POOL_PLANE) {
             throw new IllegalArgumentException(name + ": an input plane of " + height + "x" + width
-                    + " has more than 2^24 elements, the most whose indices the pooling keeps exactly");
+                    + " has more than 2^23 elements, the most whose indices the pooling keeps exactly");
         }
         this.channels = channels;
         this.height = height;

@@ -39,14 +39,14 @@ class MaxPool2dTest {
         assertArrayEquals(expected, Arrays.copyOf(dx, 16));
     }
 
-    /** The winners' indices are kept as floats, exact up to planes of 2^24 inputs: a larger plane is refused. */
+    /** The winners' indices are kept as 2^23 + index in floats, exact up to planes of 2^23 inputs: a larger plane is refused. */
     @Test
     void refusesAPlaneTooLargeForExactIndices() {
-        assertDoesNotThrow(() -> new MaxPool2d("pool", ScalarKernels.INSTANCE, 3, 4096, 4096, 2, 2));
+        assertDoesNotThrow(() -> new MaxPool2d("pool", ScalarKernels.INSTANCE, 3, 2048, 4096, 2, 2));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MaxPool2d("pool9", ScalarKernels.INSTANCE, 1, 4097, 4096, 2, 2));
-        assertTrue(e.getMessage().startsWith("pool9: ") && e.getMessage().contains("4097x4096")
-                && e.getMessage().contains("2^24"), e.getMessage());
+                () -> new MaxPool2d("pool9", ScalarKernels.INSTANCE, 1, 2049, 4096, 2, 2));
+        assertTrue(e.getMessage().startsWith("pool9: ") && e.getMessage().contains("2049x4096")
+                && e.getMessage().contains("2^23"), e.getMessage());
         // an int product would overflow to 0 and pass
         assertThrows(IllegalArgumentException.class,
                 () -> new MaxPool2d("pool", ScalarKernels.INSTANCE, 1, 65536, 65536, 2, 2));

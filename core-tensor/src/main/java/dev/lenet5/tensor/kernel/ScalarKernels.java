@@ -281,7 +281,7 @@ public final class ScalarKernels implements TensorKernels {
                         }
                     }
                     y[yOff + o] = max;
-                    argmax[argOff + o] = best;   // exact: best < height * width <= 2^24
+                    argmax[argOff + o] = TensorKernels.argmaxOf(best);   // exact: best < height * width <= 2^23
                     o++;
                 }
             }
@@ -293,28 +293,21 @@ public final class ScalarKernels implements TensorKernels {
         long size = (long) height * width;
         if (size > MAX_POOL_PLANE) {
             throw new IllegalArgumentException("max pooling: a plane of " + height + "x" + width + " = " + size
-                    + " elements is larger than 2^24 = " + MAX_POOL_PLANE
-                    + ", the most whose indices a float holds exactly");
+                    + " elements is larger than 2^23 = " + MAX_POOL_PLANE
+                    + ", the most whose indices the argmax records exactly");
         }
     }
 
     @Override
     public void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
                                 float[] argmax, int argOff, float[] dx, int dxOff) {
-        boolean small = inPlaneSize <= 1 << 23;
         for (int p = 0; p < planes; p++) {
             int in = dxOff + p * inPlaneSize;
             int out = p * outPlaneSize;
-            if (small) {
-                // (int) of a float compiles to a conversion and a check for NaN and overflow; an index below 2^23
-                // added to 2^23 is the float's low mantissa bits, read with one add and a register move.
-                for (int o = 0; o < outPlaneSize; o++) {
-                    dx[in + Float.floatToRawIntBits(argmax[argOff + out + o] + 0x1p23f) - 0x4B000000] += dy[dyOff + out + o];
-                }
-            } else {
-                for (int o = 0; o < outPlaneSize; o++) {
-                    dx[in + (int) argmax[argOff + out + o]] += dy[dyOff + out + o];
-                }
+            // the index is the bits of the recorded float less a constant: (int) of a float would compile to a
+            // conversion and a test for NaN and overflow before each scatter
+            for (int o = 0; o < outPlaneSize; o++) {
+                dx[in + TensorKernels.argmaxIndex(argmax[argOff + out + o])] += dy[dyOff + out + o];
             }
         }
     }

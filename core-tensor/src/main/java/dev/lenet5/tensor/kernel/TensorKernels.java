@@ -120,28 +120,42 @@ public interface TensorKernels {
     /**
      * Max pooling without padding, window {@code kernel x kernel}, step {@code stride}.
      * x: (planes, H, W) at xOff → y: (planes, OH, OW) at yOff, OH = (H - kernel) / stride + 1.
-     * {@code argmax[argOff + o]} receives the index of the element that was chosen for output o, relative to
-     * the start of its plane (in [0, H*W)), as a float: floats hold every integer below 2^24 exactly, so a
-     * plane-relative index is exact for any number of planes, and the vector kernels store it straight from a
-     * float vector. Ties go to the first maximum in row-major window order (a strict {@code >} scan), as in
-     * PyTorch. NaN propagates: a window holding NaN outputs NaN (its first NaN is the winner).
+     * {@code argmax[argOff + o]} records the element that was chosen for output o, at index i relative to the
+     * start of its plane (in [0, H*W)), as the float 2^23 + i: floats hold every integer below 2^24 exactly,
+     * and the bits of 2^23 + i are {@code 0x4B000000 + i}, so the vector kernels store it straight from a float
+     * vector and the backward pass reads the index from the bits with no conversion ({@link #argmaxIndex}).
+     * Ties go to the first maximum in row-major window order (a strict {@code >} scan), as in PyTorch. NaN
+     * propagates: a window holding NaN outputs NaN (its first NaN is the winner).
      *
-     * @throws IllegalArgumentException if H*W exceeds 2^24 ({@link #MAX_POOL_PLANE}), before touching an array
+     * @throws IllegalArgumentException if H*W exceeds 2^23 ({@link #MAX_POOL_PLANE}), before touching an array
      */
     void maxPoolForward(int planes, int height, int width, int kernel, int stride,
                         float[] x, int xOff, float[] y, int yOff, float[] argmax, int argOff);
 
     /**
      * Routes each output's gradient to its winner: for plane p in [0, planes) and o in [0, outPlaneSize),
-     * {@code dx[dxOff + p * inPlaneSize + (int) argmax[a]] += dy[dyOff + p * outPlaneSize + o]} with
+     * {@code dx[dxOff + p * inPlaneSize + argmaxIndex(argmax[a])] += dy[dyOff + p * outPlaneSize + o]} with
      * {@code a = argOff + p * outPlaneSize + o}, where argmax is what {@link #maxPoolForward} wrote for
      * planes of inPlaneSize = H*W inputs and outPlaneSize = OH*OW outputs.
      */
     void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
                          float[] argmax, int argOff, float[] dx, int dxOff);
 
-    /** The most elements a pooled plane may have: 2^24, so that every index in it is exact as a float. */
-    int MAX_POOL_PLANE = 1 << 24;
+    /**
+     * The most elements a pooled plane may have: 2^23, so that 2^23 plus any index in it is an exact float
+     * whose bits are {@code 0x4B000000} plus the index.
+     */
+    int MAX_POOL_PLANE = 1 << 23;
+
+    /** What {@link #maxPoolForward} stores for the winner at index i of its plane: 2^23 + i. */
+    static float argmaxOf(int index) {
+        return index + 0x1p23f;
+    }
+
+    /** The plane-relative index an argmax entry records: the low bits of 2^23 + i, read without a conversion. */
+    static int argmaxIndex(float recorded) {
+        return Float.floatToRawIntBits(recorded) - 0x4B000000;
+    }
 
     // ---------------------------------------------------------------- softmax, reductions
 

@@ -16,13 +16,13 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Max pooling: the 2x2 windows at stride 2 of LeNet in vectors, every other window through the reference.
  *
- * <p>The argmax is a float array holding each winner's index relative to its plane, so the kernel blends the
- * indices as a float vector and stores them as it stores the maxima, in one instruction. An IntVector would
+ * <p>The argmax is a float array holding 2^23 plus each winner's index relative to its plane, so the kernel
+ * blends the indices as a float vector and stores them as it stores the maxima, in one instruction. An IntVector would
  * need no conversion either, but on JDK 17 C2 binds IntVector's methods to the vector class only through
  * their own type profiles, which only this kernel would feed; without them it boxed every vector. Converting
  * float lanes to ints in a scalar loop made the forward pass a quarter to a half slower. Planes of at most
- * 2^24 elements keep every index an exact float, whatever the number of planes; the backward pass is a
- * scatter through those indices, the reference's.
+ * 2^23 elements keep every 2^23 + index an exact float, whatever the number of planes, whose bits are the
+ * index plus a constant; the backward pass is a scatter through those bits, the reference's.
  */
 final class VectorPooling {
 
@@ -82,10 +82,10 @@ final class VectorPooling {
                     // window order (0,0), (0,1), (1,0), (1,1); take v when v > max, or v is NaN and max is not
                     // (NaN tested as x != x: test(IS_NAN) and andNot are not compiled to vector code on JDK 17)
                     FloatVector max = p00;
-                    // the winner's index in the plane: t + 2j for the window of lane j, plus its offset in it
-                    // (integers below 2^24, so every add is exact)
+                    // the winner's index in the plane, t + 2j for the window of lane j plus its offset in it,
+                    // recorded as 2^23 + index (integers below 2^24, so every add is exact)
                     FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
-                    FloatVector left = lane.add(lane).add(FloatVector.broadcast(S, (float) t));
+                    FloatVector left = lane.add(lane).add(FloatVector.broadcast(S, TensorKernels.argmaxOf(t)));
                     FloatVector index = left;
                     VectorMask<Float> take = p01.compare(VectorOperators.GT, max)
                             .or(p01.compare(VectorOperators.NE, p01).and(max.compare(VectorOperators.EQ, max)));
@@ -128,7 +128,7 @@ final class VectorPooling {
             best = i + width + 1;
         }
         y[yi] = max;
-        argmax[ai] = best;
+        argmax[ai] = TensorKernels.argmaxOf(best);
     }
 
     /** A scatter through argmax: nothing for vectors to gain. */

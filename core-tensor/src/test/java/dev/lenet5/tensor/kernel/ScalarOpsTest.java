@@ -68,7 +68,7 @@ class ScalarOpsTest {
         float[] arg = new float[4];
         K.maxPoolForward(1, 4, 4, 2, 2, x, 0, y, 0, arg, 0);
         assertArrayEquals(new float[]{3, 2, -5, NAN}, y);
-        assertArrayEquals(new float[]{1, 2, 8, 11}, arg);
+        assertArrayEquals(new int[]{1, 2, 8, 11}, indices(arg, 0));
     }
 
     @Test
@@ -82,7 +82,8 @@ class ScalarOpsTest {
         float[] arg = new float[9];
         K.maxPoolForward(2, 3, 3, 2, 1, x, 2, y, 0, arg, 1);
         assertArrayEquals(new float[]{5, 6, 8, 9, 9, 8, 6, 5}, y);
-        assertArrayEquals(new float[]{0, 4, 5, 7, 8, 0, 1, 3, 4}, arg);
+        assertEquals(0f, arg[0], "before argOff");
+        assertArrayEquals(new int[]{4, 5, 7, 8, 0, 1, 3, 4}, indices(arg, 1));
     }
 
     @Test
@@ -90,21 +91,22 @@ class ScalarOpsTest {
         // Two planes of 3 inputs at dx offset 1, two outputs each; argmax and dy at offset 1.
         float[] dx = {1, 1, 1, 1, 1, 1, 1};
         float[] dy = {0, 10, 20, 30, 40};
-        float[] arg = {-1, 2, 2, 0, 1};
+        float[] arg = {-1, TensorKernels.argmaxOf(2), TensorKernels.argmaxOf(2), TensorKernels.argmaxOf(0),
+            TensorKernels.argmaxOf(1)};
         // Plane 0: both outputs chose input 2, so both gradients land there; plane 1: inputs 0 and 1 of its own.
         K.maxPoolBackward(2, 2, 3, dy, 1, arg, 1, dx, 1);
         assertArrayEquals(new float[]{1, 1, 1, 31, 31, 41, 1}, dx);
     }
 
     /**
-     * The largest plane allowed, 2^24 elements, twice: every index in a plane is an exact float, the last one
-     * (2^24 - 1, odd) included, while the second plane's indices counted from the batch's start (up to
-     * 2^25 - 1) would round to even numbers and send gradients to the wrong inputs.
+     * The largest plane allowed, 2^23 elements, twice: 2^23 plus every index in a plane is an exact float, the
+     * last one (2^23 - 1, odd) included, while the second plane's indices counted from the batch's start (up to
+     * 2^24 - 1, plus 2^23) would round to even numbers and send gradients to the wrong inputs.
      */
     @Test
     void maxPoolIndicesAreExactInTheLargestPlanes() {
         int height = 2;
-        int width = 1 << 23;
+        int width = 1 << 22;
         int plane = height * width;
         float[] x = new float[1 + 2 * plane];
         int outs = width / 2;
@@ -116,9 +118,9 @@ class ScalarOpsTest {
         float[] arg = new float[2 * outs];
         K.maxPoolForward(2, height, width, 2, 2, x, 1, y, 0, arg, 0);
         for (int p = 0; p < 2; p++) {
-            assertEquals(plane - 1, (int) arg[p * outs + outs - 1], "plane " + p + " last window");
-            assertEquals(width + 3, (int) arg[p * outs + 1], "plane " + p + " second window");
-            assertEquals(0, (int) arg[p * outs], "plane " + p + " first window: a tie of zeros");
+            assertEquals(plane - 1, TensorKernels.argmaxIndex(arg[p * outs + outs - 1]), "plane " + p + " last window");
+            assertEquals(width + 3, TensorKernels.argmaxIndex(arg[p * outs + 1]), "plane " + p + " second window");
+            assertEquals(0, TensorKernels.argmaxIndex(arg[p * outs]), "plane " + p + " first window: a tie of zeros");
         }
         float[] dy = new float[2 * outs];
         dy[outs - 1] = 5;
@@ -132,11 +134,11 @@ class ScalarOpsTest {
     @Test
     void maxPoolRefusesPlanesWhoseIndicesAFloatCannotHold() {
         float[] none = new float[0];
-        // 2^24 + 2 elements; and 65536 x 65536, whose int product overflows to 0
-        for (int[] hw : new int[][]{{2, (1 << 23) + 1}, {65536, 65536}}) {
+        // 2^23 + 2 elements; and 65536 x 65536, whose int product overflows to 0
+        for (int[] hw : new int[][]{{2, (1 << 22) + 1}, {65536, 65536}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> K.maxPoolForward(1, hw[0], hw[1], 2, 2, none, 0, none, 0, none, 0));
-            assertTrue(e.getMessage().contains(hw[0] + "x" + hw[1]) && e.getMessage().contains("2^24"), e.getMessage());
+            assertTrue(e.getMessage().contains(hw[0] + "x" + hw[1]) && e.getMessage().contains("2^23"), e.getMessage());
         }
     }
 
@@ -256,5 +258,14 @@ class ScalarOpsTest {
         for (int i = 0; i < n; i++) {
             assertEquals(pd[i], p[i], 1e-6, "parameter " + i);
         }
+    }
+
+    // the plane-relative indices recorded in argmax from position from on
+    private static int[] indices(float[] argmax, int from) {
+        int[] out = new int[argmax.length - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = TensorKernels.argmaxIndex(argmax[from + i]);
+        }
+        return out;
     }
 }

@@ -233,8 +233,8 @@ class SimdOpsTest {
     }
 
     /**
-     * Two planes of the largest size allowed, 2^24 elements each, whose winners' indices reach 2^24 - 1 in each
-     * plane (counted from the batch's start, the second plane's would pass 2^24 and round).
+     * Two planes of the largest size allowed, 2^23 elements each, whose winners' indices reach 2^23 - 1 in each
+     * plane (counted from the batch's start, the second plane's plus 2^23 would pass 2^24 and round).
      */
     @Test
     void maxPoolIndicesAreExactInTheLargestPlanes() {
@@ -242,7 +242,7 @@ class SimdOpsTest {
         int lanes = simd.vectorBitSize() / 32;
         Random r = new Random(400 + lanes);
         int h = 2;
-        int w = 1 << 23;
+        int w = 1 << 22;
         int plane = h * w;
         float[] x = new float[1 + 2 * plane];
         for (int i = 0; i < x.length; i++) {
@@ -266,8 +266,8 @@ class SimdOpsTest {
         float[] none = new float[0];
         for (int k : new int[] {2, 3}) {   // the vector loop's windows and the others
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> simd.maxPoolForward(1, 4097, 4096, k, 2, none, 0, none, 0, none, 0));
-            assertTrue(e.getMessage().contains("4097x4096") && e.getMessage().contains("2^24"), e.getMessage());
+                    () -> simd.maxPoolForward(1, 2049, 4096, k, 2, none, 0, none, 0, none, 0));
+            assertTrue(e.getMessage().contains("2049x4096") && e.getMessage().contains("2^23"), e.getMessage());
         }
         SIMD_RAN.set(true);
     }
