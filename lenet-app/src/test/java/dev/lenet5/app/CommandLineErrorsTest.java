@@ -187,4 +187,24 @@ class CommandLineErrorsTest {
         assertEquals(0, version.exitCode());
         assertTrue(version.out().startsWith("lenet5-java "), version.out());
     }
+
+    /** A run registers only the command it names; help, 'help COMMAND' and the usage still show every one. */
+    @Test
+    void helpListsEveryCommandInOrderAndHelpCommandFindsEach() {
+        String out = AppRun.of("--help").out();
+        int at = -1;
+        for (String command : new String[] {"train", "evaluate", "predict", "bench", "serve", "help"}) {
+            int next = out.indexOf("\n  " + command + " ");
+            assertTrue(next > at, command + " listed after the one before:\n" + out);
+            at = next;
+        }
+        for (String command : new String[] {"train", "evaluate", "predict", "bench", "serve"}) {
+            AppRun help = AppRun.of("help", command);
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().startsWith("Usage: lenet5 " + command + " "), help.out());
+        }
+        AppRun unknown = AppRun.of("evaluate", "--epochs", "3");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("--epochs"), unknown.err());
+    }
 }
