@@ -10,6 +10,13 @@ public final class ScalarKernels implements TensorKernels {
 
     public static final ScalarKernels INSTANCE = new ScalarKernels();
 
+    /**
+     * The bits of what the pooling records for index 0 (see {@link TensorKernels#argmaxOf}). A field, not a constant:
+     * C2 moves a constant out of the plane's base into every gradient's address, one more add per element in the
+     * backward scatter; a field's value it leaves in the base.
+     */
+    private final int argmaxZeroBits = Float.floatToRawIntBits(TensorKernels.argmaxOf(0));
+
     private ScalarKernels() {
     }
 
@@ -301,14 +308,18 @@ public final class ScalarKernels implements TensorKernels {
     @Override
     public void maxPoolBackward(int planes, int outPlaneSize, int inPlaneSize, float[] dy, int dyOff,
                                 float[] argmax, int argOff, float[] dx, int dxOff) {
+        // The plane's start less the bits of 2^23, plus a recorded float's bits, is its winner: argmaxIndex
+        // without a conversion ((int) of a float compiles to a conversion and a test for NaN and overflow).
+        int base = dxOff - argmaxZeroBits;
+        int a = argOff;
+        int d = dyOff;
         for (int p = 0; p < planes; p++) {
-            int in = dxOff + p * inPlaneSize;
-            int out = p * outPlaneSize;
-            // the index is the bits of the recorded float less a constant: (int) of a float would compile to a
-            // conversion and a test for NaN and overflow before each scatter
             for (int o = 0; o < outPlaneSize; o++) {
-                dx[in + TensorKernels.argmaxIndex(argmax[argOff + out + o])] += dy[dyOff + out + o];
+                dx[base + Float.floatToRawIntBits(argmax[a + o])] += dy[d + o];
             }
+            base += inPlaneSize;
+            a += outPlaneSize;
+            d += outPlaneSize;
         }
     }
 
